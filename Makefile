@@ -1,0 +1,72 @@
+# Persona: build, run, test and benchmark. See README.md.
+CROSS    ?= aarch64-linux-gnu-
+CC       := $(CROSS)gcc
+OBJCOPY  := $(CROSS)objcopy
+QEMU     ?= qemu-system-aarch64
+PY       := /usr/bin/python3
+B        := build
+GEN      := $(B)/gen
+MEM      ?= 1024
+GIC      ?= 2
+ARGS     ?=
+QEMU_MACHINE := -M virt,gic-version=$(GIC) -cpu cortex-a72 -m $(MEM) -nographic -no-reboot -nic none
+DEPS_STAMP := $(B)/.deps-ok
+
+KERNEL_INC := -Ikernel/include -Ikernel/arch/aarch64/include -Ikernel/plat/qemu-virt/include \
+              -I$(GEN) -Ilibpersona/include
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
+              -mgeneral-regs-only -fno-stack-protector -fno-pie -mcmodel=small \
+              -fno-asynchronous-unwind-tables -fno-omit-frame-pointer $(KERNEL_INC)
+KERNEL_SRC := $(wildcard kernel/src/*/*.c kernel/arch/aarch64/src/*.c kernel/plat/qemu-virt/src/*.c)
+KERNEL_ASM := $(wildcard kernel/arch/aarch64/src/*.S) kernel/src/kernel/root_image.S
+KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
+
+ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
+              -fno-stack-protector -fno-pie -fno-asynchronous-unwind-tables -I$(GEN) -Ilibpersona/include
+ROOT_SRC := $(wildcard root/*.c) root/crt0.S libpersona/src/syscall.S
+ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
+
+.PHONY: all deps run test debug bench clean host-test guest-test
+all: $(B)/kernel.img
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps.sh
+	bash scripts/deps.sh
+	@mkdir -p $(B) && touch $@
+
+$(GEN)/persona/abi.h docs/abi-numbers.md: abi/persona.abi scripts/genabi.py
+	@mkdir -p $(GEN)/persona
+	$(PY) scripts/genabi.py abi/persona.abi $(GEN)/persona/abi.h docs/abi-numbers.md
+
+$(B)/kernel/%.o: kernel/% $(GEN)/persona/abi.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -MMD -MP -Wa,-I,$(B)/root -c $< -o $@
+
+$(B)/kernel/src/kernel/root_image.S.o: $(B)/root/root.elf
+
+$(B)/root/%.o: % $(GEN)/persona/abi.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ROOT_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/root/root.elf: $(ROOT_OBJ) root/root.lds
+	$(CC) $(ROOT_CFLAGS) -static -Wl,--build-id=none -T root/root.lds -o $@ $(ROOT_OBJ) -lgcc
+
+$(B)/kernel.elf: $(KERNEL_OBJ) kernel/arch/aarch64/src/kernel.lds
+	$(CC) $(KERNEL_CFLAGS) -static -Wl,--build-id=none -T kernel/arch/aarch64/src/kernel.lds -o $@ $(KERNEL_OBJ) -lgcc
+
+$(B)/kernel.img: $(B)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+run: $(B)/kernel.img
+	$(QEMU) $(QEMU_MACHINE) -kernel $< -append "$(ARGS)"
+
+debug: $(B)/kernel.img
+	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"
+	@echo "  gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234'"
+	@echo "  (add-symbol-file $(B)/root/root.elf for the root task)"
+	$(QEMU) $(QEMU_MACHINE) -kernel $< -append "$(ARGS)" -S -gdb tcp::1234
+
+clean:
+	rm -rf $(B)/kernel $(B)/root $(B)/kernel.elf $(B)/kernel.img $(GEN)
+
+-include $(KERNEL_OBJ:.o=.d) $(ROOT_OBJ:.o=.d)

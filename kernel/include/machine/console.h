@@ -1,0 +1,7 @@
+/* The kernel's debug console (the board's UART, polled). */
+#ifndef MACHINE_CONSOLE_H
+#define MACHINE_CONSOLE_H
+#include <types.h>
+void console_init(paddr_t base);
+void console_putc(char c);
+#endif

@@ -1,0 +1,96 @@
+/* IPC and Linux-syscall fastpaths (see include/fastpath/fastpath.h). */
+#include <fastpath/fastpath.h>
+#include <kernel/ipc.h>
+#include <kernel/sched.h>
+#include <object/cnode.h>
+#include <arch/machine.h>
+
+#define FAST_MAX_LEN 6  /* MR0..MR5: x2..x7 */
+
+/* Take the first waiting receiver off ep (the caller checked there is one). */
+static inline tcb_t *take_receiver(endpoint_t *ep)
+{
+    tcb_t *r = ep->q.head;
+    ep->q.head = r->q_next;
+    if (r->q_next) r->q_next->q_prev = NULL; else { ep->q.tail = NULL; ep->state = EP_IDLE; }
+    r->q_next = NULL;
+    r->blocked_on = NULL;
+    return r;
+}
+
+/* from stops running (it is left in `state`), to runs now. */
+static inline NORETURN void switch_to(tcb_t *from, tcb_t *to, uint8_t state)
+{
+    cpu_t *c = this_cpu();
+    sched_dequeue(from);
+    from->state = state;
+    sched_enqueue_head(to);
+    sched_switch_vspace(from, to);
+    c->cur = to;
+    arch_restore_user(to->ctx);
+}
+
+void fastpath_call(tcb_t *t)
+{
+    word_t info = t->ctx[1];
+    word_t len = INFO_LEN(info);
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) return;
+    cap_t *c = cnode_slot(&t->cspace, t->ctx[0]);
+    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_W))) return;
+    endpoint_t *ep = c->obj;
+    if (ep->state != EP_RECV) return;
+    tcb_t *r = ep->q.head;
+    if (unlikely(r->prio < t->prio || r->deadline)) return;
+    take_receiver(ep);
+    for (word_t i = 0; i < len; i++) r->ctx[2 + i] = t->ctx[2 + i];
+    r->ctx[0] = c->badge;
+    r->ctx[1] = INFO_MAKE(INFO_LABEL(info), len);
+    r->caller = t;
+    switch_to(t, r, TS_BLOCKED_REPLY);
+}
+
+void fastpath_reply_recv(tcb_t *t)
+{
+    word_t info = t->ctx[1];
+    word_t len = INFO_LEN(info);
+    tcb_t *caller = t->caller;
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) return;
+    if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) return;
+    if (unlikely(caller->fault && caller->fault != PSN_FAULT_SYSCALL)) return;
+    cap_t *c = cnode_slot(&t->cspace, t->ctx[0]);
+    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) return;
+    endpoint_t *ep = c->obj;
+    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) return;
+    t->caller = NULL;
+    if (caller->fault) {
+        if (len) caller->ctx[0] = t->ctx[2];
+        caller->fault = 0;
+    } else {
+        for (word_t i = 0; i < len; i++) caller->ctx[2 + i] = t->ctx[2 + i];
+        caller->ctx[0] = 0;
+        caller->ctx[1] = INFO_MAKE(INFO_LABEL(info), len);
+    }
+    caller->reply_gen++;
+    ep_enqueue(ep, t);
+    ep->state = EP_RECV;
+    switch_to(t, caller, TS_BLOCKED_RECV);
+}
+
+void fastpath_linux_syscall(tcb_t *t)
+{
+    cap_t *h = &t->fault_ep;
+    if (unlikely(h->type != PSN_OBJ_ENDPOINT)) return;
+    endpoint_t *ep = h->obj;
+    if (ep->state != EP_RECV) return;
+    tcb_t *r = ep->q.head;
+    if (unlikely(r->prio < t->prio || r->deadline)) return;
+    take_receiver(ep);
+    word_t *s = t->ctx, *d = r->ctx;
+    d[2] = s[0]; d[3] = s[1]; d[4] = s[2]; d[5] = s[3]; d[6] = s[4]; d[7] = s[5];
+    d[9] = s[8]; d[10] = s[CTX_PC]; d[11] = s[CTX_SP]; d[12] = s[CTX_PSTATE];
+    d[0] = h->badge;
+    d[1] = INFO_MAKE(PSN_FAULT_SYSCALL, PSN_FAULT_SYSCALL_LEN);
+    t->fault = PSN_FAULT_SYSCALL;
+    r->caller = t;
+    switch_to(t, r, TS_BLOCKED_REPLY);
+}

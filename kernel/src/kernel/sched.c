@@ -1,0 +1,154 @@
+/* Scheduler: ready queues, time slices, timed waits, the idle loop and the return to user mode. */
+#include <kernel/sched.h>
+#include <kernel/ipc.h>
+#include <kernel/fpu.h>
+#include <arch/machine.h>
+#include <arch/mmu.h>
+#include <arch/irqchip.h>
+#include <util.h>
+
+cpu_t cpus[CONFIG_MAX_CPUS];
+
+static void q_insert(tcb_t *t, bool head)
+{
+    cpu_t *c = this_cpu();
+    tqueue_t *q = &c->ready[t->prio];
+    if (!q->head) {
+        t->rq_next = t->rq_prev = NULL;
+        q->head = q->tail = t;
+        c->ready_bitmap[t->prio / 64] |= BIT(t->prio % 64);
+    } else if (head) {
+        t->rq_prev = NULL; t->rq_next = q->head; q->head->rq_prev = t; q->head = t;
+    } else {
+        t->rq_next = NULL; t->rq_prev = q->tail; q->tail->rq_next = t; q->tail = t;
+    }
+}
+
+void sched_enqueue(tcb_t *t) { t->state = TS_RUNNING; q_insert(t, false); }
+void sched_enqueue_head(tcb_t *t) { t->state = TS_RUNNING; q_insert(t, true); }
+
+void sched_dequeue(tcb_t *t)
+{
+    cpu_t *c = this_cpu();
+    tqueue_t *q = &c->ready[t->prio];
+    assert(t->state == TS_RUNNING);
+    if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else q->head = t->rq_next;
+    if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else q->tail = t->rq_prev;
+    if (!q->head) c->ready_bitmap[t->prio / 64] &= ~BIT(t->prio % 64);
+    t->rq_next = t->rq_prev = NULL;
+}
+
+void sched_block(tcb_t *t, uint8_t state)
+{
+    if (t->state == TS_RUNNING) sched_dequeue(t);
+    t->state = state;
+}
+
+void sched_wake(tcb_t *t)
+{
+    assert(t->state != TS_RUNNING);
+    sched_enqueue(t);
+    cpu_t *c = this_cpu();
+    if (!c->switch_hint || t->prio > c->switch_hint->prio) c->switch_hint = t;
+}
+
+void sched_yield(tcb_t *t)
+{
+    if (t->state != TS_RUNNING) return;
+    sched_dequeue(t);
+    sched_enqueue(t);
+}
+
+int sched_highest_prio(void)
+{
+    cpu_t *c = this_cpu();
+    for (int i = NUM_PRIOS / 64 - 1; i >= 0; i--)
+        if (c->ready_bitmap[i]) return i * 64 + 63 - __builtin_clzl(c->ready_bitmap[i]);
+    return -1;
+}
+
+void timeout_arm(tcb_t *t, word_t ns)
+{
+    word_t f = timer_freq();
+    word_t ticks = ns / 1000000000UL * f + (ns % 1000000000UL) * f / 1000000000UL;
+    t->deadline = timer_now() + (ticks ? ticks : 1);
+    t->t_next = this_cpu()->timeouts;
+    this_cpu()->timeouts = t;
+}
+
+void timeout_cancel(tcb_t *t)
+{
+    if (!t->deadline) return;
+    for (tcb_t **pp = &this_cpu()->timeouts; *pp; pp = &(*pp)->t_next)
+        if (*pp == t) { *pp = t->t_next; break; }
+    t->deadline = 0;
+}
+
+/* Called from the timer interrupt with the kernel entered. */
+void sched_tick(void)
+{
+    cpu_t *c = this_cpu();
+    c->ticks++;
+    word_t now = timer_now();
+    for (tcb_t **pp = &c->timeouts; *pp;) {
+        tcb_t *t = *pp;
+        if (t->deadline <= now) {
+            *pp = t->t_next;
+            t->deadline = 0;
+            ipc_cancel(t, -ETIMEDOUT);
+        } else {
+            pp = &t->t_next;
+        }
+    }
+    tcb_t *cur = c->cur;
+    if (cur && cur->state == TS_RUNNING && --cur->slice == 0) {
+        cur->slice = CONFIG_TIME_SLICE_TICKS;
+        sched_yield(cur);
+    }
+}
+
+void sched_switch_vspace(tcb_t *from, tcb_t *to)
+{
+    if (!from || from->vspace != to->vspace)
+        mmu_set_user_space(KVA_TO_PA(to->vspace->l0), to->vspace->asid);
+    if (from) from->ctx[CTX_TPIDR] = MRS(tpidr_el0);
+    MSR(tpidr_el0, to->ctx[CTX_TPIDR]);
+    fpu_switch_to(to);
+}
+
+void handle_irq_entry(void);
+
+/* Nothing runnable: wait for interrupts with the kernel entered (IRQs stay masked; WFI still wakes). */
+static tcb_t *idle_until_runnable(void)
+{
+    cpu_t *c = this_cpu();
+    for (;;) {
+        int p = sched_highest_prio();
+        if (p >= 0) return c->ready[p].head;
+        wfi();
+        handle_irq_entry();
+    }
+}
+
+void sched_exit(void)
+{
+    cpu_t *c = this_cpu();
+    tcb_t *next = NULL, *hint = c->switch_hint;
+    c->switch_hint = NULL;
+    int p = sched_highest_prio();
+    if (c->cur && c->cur->state == TS_RUNNING && c->cur->prio == p && c->ready[p].head == c->cur)
+        next = c->cur;
+    else if (hint && hint->state == TS_RUNNING && hint->prio >= p) {
+        sched_dequeue(hint);
+        sched_enqueue_head(hint);
+        next = hint;
+    } else if (p >= 0)
+        next = c->ready[p].head;
+    else
+        next = idle_until_runnable();
+    if (next != c->cur) {
+        sched_switch_vspace(c->cur, next);
+        c->cur = next;
+    }
+    arch_restore_user(next->ctx);
+}

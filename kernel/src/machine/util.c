@@ -1,0 +1,98 @@
+/* Freestanding helpers and the kernel's formatted console output. */
+#include <stdarg.h>
+#include <util.h>
+#include <machine/console.h>
+
+void *memset(void *d, int c, size_t n)
+{
+    uint8_t *p = d;
+    while (n--) *p++ = (uint8_t)c;
+    return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    uint8_t *p = d;
+    const uint8_t *q = s;
+    while (n--) *p++ = *q++;
+    return d;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n; n--, a++, b++) {
+        if (*a != *b) return (uint8_t)*a - (uint8_t)*b;
+        if (!*a) return 0;
+    }
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+
+void kputs(const char *s)
+{
+    while (*s) console_putc(*s++);
+}
+
+static void put_num(word_t v, unsigned base, int width, char pad)
+{
+    char buf[24];
+    int i = 0;
+    do {
+        buf[i++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (i < width) buf[i++] = pad;
+    while (i) console_putc(buf[--i]);
+}
+
+static void vkprintf(const char *fmt, va_list ap)
+{
+    for (; *fmt; fmt++) {
+        if (*fmt != '%') { console_putc(*fmt); continue; }
+        fmt++;
+        char pad = ' ';
+        int width = 0, lng = 0;
+        if (*fmt == '0') { pad = '0'; fmt++; }
+        while (*fmt >= '0' && *fmt <= '9') width = width * 10 + (*fmt++ - '0');
+        while (*fmt == 'l' || *fmt == 'z') { lng = 1; fmt++; }
+        switch (*fmt) {
+        case 'd': {
+            long v = lng ? va_arg(ap, long) : va_arg(ap, int);
+            if (v < 0) { console_putc('-'); v = -v; }
+            put_num((word_t)v, 10, width, pad);
+            break;
+        }
+        case 'u': put_num(lng ? va_arg(ap, word_t) : va_arg(ap, unsigned), 10, width, pad); break;
+        case 'x': put_num(lng ? va_arg(ap, word_t) : va_arg(ap, unsigned), 16, width, pad); break;
+        case 'p': kputs("0x"); put_num((word_t)va_arg(ap, void *), 16, 0, ' '); break;
+        case 's': { const char *s = va_arg(ap, const char *); kputs(s ? s : "(null)"); break; }
+        case 'c': console_putc((char)va_arg(ap, int)); break;
+        default: console_putc('%'); console_putc(*fmt); break;
+        }
+    }
+}
+
+void kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vkprintf(fmt, ap);
+    va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    kputs("\nKERNEL PANIC: ");
+    va_start(ap, fmt);
+    vkprintf(fmt, ap);
+    va_end(ap);
+    kputs("\n");
+    for (;;) __asm__ volatile("wfi");
+}

@@ -1,0 +1,88 @@
+/* Thread invocations. */
+#include <object/cnode.h>
+#include <kernel/sched.h>
+#include <kernel/ipc.h>
+#include <arch/machine.h>
+#include <util.h>
+
+#define PSTATE_USER_MASK 0xf0000000UL /* NZCV: all a thread may choose of its PSTATE */
+
+static word_t reg_read(tcb_t *t, tcb_t *self, word_t r)
+{
+    if (r == PSN_REG_TPIDR && t == self) return MRS(tpidr_el0);
+    return t->ctx[r];
+}
+
+static void reg_write(tcb_t *t, tcb_t *self, word_t r, word_t v)
+{
+    if (r == PSN_REG_PSTATE) v = (v & PSTATE_USER_MASK) | PSTATE_USER;
+    if (r == PSN_REG_TPIDR && t == self) MSR(tpidr_el0, v);
+    t->ctx[r] = v;
+}
+
+static void set_prio(tcb_t *t, uint8_t prio)
+{
+    if (t->state == TS_RUNNING) {
+        sched_dequeue(t);
+        t->prio = prio;
+        sched_enqueue(t);
+    } else {
+        t->prio = prio;
+    }
+}
+
+long decode_tcb(invocation_t *inv)
+{
+    tcb_t *t = inv->cap->obj, *self = inv->t;
+    word_t *mr = inv->mr;
+    switch (inv->label) {
+    case PSN_M_TCB_CONFIGURE: {
+        cap_t *cs = cap_lookup(self, mr[0], PSN_OBJ_CNODE);
+        cap_t *vs = cap_lookup(self, mr[1], PSN_OBJ_VSPACE);
+        cap_t *fe = mr[2] ? cap_lookup(self, mr[2], PSN_OBJ_ENDPOINT) : NULL;
+        if (!cs || !vs || (mr[2] && !fe)) return -EBADF;
+        if (mr[3] > PSN_MAX_PRIO) return -EINVAL;
+        if (mr[3] > self->mcp) return -EPERM;
+        if (t == self && vs->obj != t->vspace) return -EINVAL;
+        t->cspace = (cnode_ref_t){ cs->obj, cs->extra };
+        t->vspace = vs->obj;
+        t->fault_ep = fe ? *fe : (cap_t){ 0 };
+        t->mcp = (uint8_t)mr[3];
+        set_prio(t, (uint8_t)mr[3]);
+        return 0;
+    }
+    case PSN_M_TCB_WRITE_REGS:
+        if (mr[0] >= PSN_NUM_REGS || mr[1] > PSN_NUM_REGS - mr[0] || mr[1] > PSN_NUM_MRS - 2) return -EINVAL;
+        for (word_t i = 0; i < mr[1]; i++) reg_write(t, self, mr[0] + i, mr[2 + i]);
+        return 0;
+    case PSN_M_TCB_READ_REGS:
+        if (mr[0] >= PSN_NUM_REGS || mr[1] > PSN_NUM_REGS - mr[0] || mr[1] > PSN_NUM_MRS) return -EINVAL;
+        for (word_t i = 0; i < mr[1]; i++) inv->out[i] = reg_read(t, self, mr[0] + i);
+        inv->out_len = mr[1];
+        return 0;
+    case PSN_M_TCB_RESUME:
+        if (!t->vspace || !t->cspace.slots) return -EINVAL;
+        if (t->state == TS_INACTIVE) sched_wake(t);
+        return 0;
+    case PSN_M_TCB_SUSPEND:
+        if (t->state == TS_RUNNING) sched_dequeue(t);
+        else ipc_unlink(t);
+        t->state = TS_INACTIVE;
+        return 0;
+    case PSN_M_TCB_SET_PRIORITY:
+        if (mr[0] > PSN_MAX_PRIO) return -EINVAL;
+        if (mr[0] > self->mcp) return -EPERM;
+        set_prio(t, (uint8_t)mr[0]);
+        return 0;
+    case PSN_M_TCB_BIND_NOTIFICATION: {
+        if (!mr[0]) { ntfn_unbind(t); return 0; }
+        cap_t *n = cap_lookup(self, mr[0], PSN_OBJ_NOTIFICATION);
+        if (!n) return -EBADF;
+        notification_t *nt = n->obj;
+        if (nt->bound && nt->bound != t) return -EBUSY;
+        ntfn_bind(nt, t);
+        return 0;
+    }
+    }
+    return -ENOSYS;
+}

@@ -1,0 +1,162 @@
+/* The root task's library (see lib.h). */
+#include "lib.h"
+
+struct psn_bootinfo *bootinfo;
+
+void *memset(void *d, int c, size_t n) { unsigned char *p = d; while (n--) *p++ = (unsigned char)c; return d; }
+void *memcpy(void *d, const void *s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+    while (n--) *p++ = *q++;
+    return d;
+}
+int strcmp(const char *a, const char *b) { while (*a && *a == *b) { a++; b++; } return (unsigned char)*a - (unsigned char)*b; }
+size_t strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
+void psn_halt_now(void) { psn_halt(); }
+
+typedef struct { char *buf; size_t n, pos; } out_t;
+static void out_c(out_t *o, char c) { if (o->pos + 1 < o->n) o->buf[o->pos] = c; o->pos++; }
+
+static void out_num(out_t *o, uint64_t v, unsigned base, int width, char pad, int neg)
+{
+    char t[24];
+    int i = 0;
+    do { t[i++] = "0123456789abcdef"[v % base]; v /= base; } while (v);
+    if (neg) t[i++] = '-';
+    while (i < width) t[i++] = pad;
+    while (i) out_c(o, t[--i]);
+}
+
+static int vfmt(char *buf, size_t n, const char *f, va_list ap)
+{
+    out_t o = { buf, n, 0 };
+    for (; *f; f++) {
+        if (*f != '%') { out_c(&o, *f); continue; }
+        f++;
+        char pad = ' ';
+        int width = 0, lng = 0;
+        if (*f == '0') { pad = '0'; f++; }
+        while (*f >= '0' && *f <= '9') width = width * 10 + (*f++ - '0');
+        while (*f == 'l' || *f == 'z') { lng = 1; f++; }
+        switch (*f) {
+        case 'd': { long v = lng ? va_arg(ap, long) : va_arg(ap, int); out_num(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, pad, v < 0); break; }
+        case 'u': out_num(&o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, width, pad, 0); break;
+        case 'x': out_num(&o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width, pad, 0); break;
+        case 's': { const char *s = va_arg(ap, const char *); while (*s) out_c(&o, *s++); break; }
+        case 'c': out_c(&o, (char)va_arg(ap, int)); break;
+        default: out_c(&o, *f);
+        }
+    }
+    if (n) buf[o.pos < n ? o.pos : n - 1] = 0;
+    return (int)o.pos;
+}
+
+int snprintf(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfmt(buf, n, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int printf(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfmt(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    psn_debug_write(buf, strlen(buf));
+    return r;
+}
+
+static uint64_t next_slot;
+uint64_t slot_alloc(void)
+{
+    if (!next_slot) next_slot = bootinfo->first_free_slot;
+    return next_slot++;
+}
+
+/* The RAM untyped objects are carved from: the largest one. */
+static uint64_t pool_slot(void)
+{
+    static uint64_t best;
+    if (!best) {
+        int b = -1;
+        for (uint64_t i = 0; i < bootinfo->num_untyped; i++)
+            if (!bootinfo->untyped[i].is_device && (b < 0 || bootinfo->untyped[i].size_bits > bootinfo->untyped[b].size_bits))
+                b = (int)i;
+        best = bootinfo->untyped[b].slot;
+    }
+    return best;
+}
+
+uint64_t obj_new(uint64_t type, uint64_t bits)
+{
+    uint64_t s = slot_alloc();
+    long r = psn_retype(pool_slot(), type, bits, s, 1);
+    if (r) { printf("root: retype type %lu failed: %ld\n", type, r); psn_halt(); }
+    return s;
+}
+
+static uint64_t next_page_va = 0x40000000;
+void *page_new(uint64_t *slot)
+{
+    uint64_t f = obj_new(PSN_OBJ_FRAME, 0);
+    uint64_t va = next_page_va;
+    next_page_va += 4096;
+    long r = psn_vspace_map(PSN_CAP_VSPACE, f, va, PSN_RIGHT_R | PSN_RIGHT_W);
+    if (r) { printf("root: map failed %ld\n", r); psn_halt(); }
+    if (slot) *slot = f;
+    return (void *)va;
+}
+
+void task_new(task_t *t)
+{
+    t->vspace = obj_new(PSN_OBJ_VSPACE, 0);
+    uint64_t ut = obj_new(PSN_OBJ_UNTYPED, 16);
+    psn_vspace_set_pool(t->vspace, ut);
+    t->cnode_bits = TASK_CNODE_BITS;
+    t->cnode = obj_new(PSN_OBJ_CNODE, TASK_CNODE_BITS);
+    t->stack_top = 0x10000000;
+    for (uint64_t i = 0; i < bootinfo->num_image_frames; i++) {
+        uint64_t info, va = bootinfo->image[i].vaddr;
+        if (va >= 0x7f000000) continue; /* the root's stack stays private */
+        psn_vspace_probe(PSN_CAP_VSPACE, va, &info);
+        psn_vspace_map(t->vspace, bootinfo->image[i].slot, va, (info & 7) & ~(uint64_t)PSN_RIGHT_W);
+    }
+}
+
+void task_give(task_t *t, uint64_t idx, uint64_t src, uint64_t rights, uint64_t badge)
+{
+    long r = badge ? psn_cnode_mint(t->cnode, idx, src, rights, badge) : psn_cnode_copy(t->cnode, idx, src, rights);
+    if (r) printf("root: task_give %lu -> %lu failed: %ld\n", src, idx, r);
+}
+
+uint64_t thread_new(task_t *t, void (*fn)(uint64_t), uint64_t arg, uint64_t prio, uint64_t fault_ep)
+{
+    uint64_t tcb = obj_new(PSN_OBJ_TCB, 0);
+    uint64_t sp;
+    if (t) {
+        uint64_t f = obj_new(PSN_OBJ_FRAME, 0);
+        t->stack_top -= 0x10000;  /* leave unmapped guard pages between stacks */
+        psn_vspace_map(t->vspace, f, t->stack_top, PSN_RIGHT_R | PSN_RIGHT_W);
+        sp = t->stack_top + 4096;
+        psn_tcb_configure(tcb, t->cnode, t->vspace, fault_ep, prio);
+    } else {
+        page_new(0);
+        sp = (uint64_t)page_new(0) + 4096;  /* two pages */
+        psn_tcb_configure(tcb, PSN_CAP_CNODE, PSN_CAP_VSPACE, fault_ep, prio);
+    }
+    psn_tcb_set_entry(tcb, (uint64_t)fn, sp, arg);
+    psn_tcb_resume(tcb);
+    return tcb;
+}
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *p = a, *q = b;
+    for (; n; n--, p++, q++) if (*p != *q) return *p - *q;
+    return 0;
+}

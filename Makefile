@@ -26,7 +26,7 @@ ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-built
 ROOT_SRC := $(wildcard root/*.c) root/crt0.S libpersona/src/syscall.S
 ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
 
-.PHONY: all deps run test debug bench clean host-test guest-test
+.PHONY: all deps run test debug bench bench-check clean host-test
 all: $(B)/kernel.img
 
 deps: $(DEPS_STAMP)
@@ -40,16 +40,20 @@ $(GEN)/persona/abi.h docs/abi-numbers.md: abi/persona.abi scripts/genabi.py
 
 $(B)/kernel/%.o: kernel/% $(GEN)/persona/abi.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -MMD -MP -Wa,-I,$(B)/root -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -Wa,-I,$(B)/root -c $< -o $@
 
 $(B)/kernel/src/kernel/root_image.S.o: $(B)/root/root.elf
 
 $(B)/root/%.o: % $(GEN)/persona/abi.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ROOT_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ROOT_CFLAGS) -MMD -MP -c $< -o $@
 
+# The root task is linked into the kernel image without its debug sections (root.debug.elf keeps them).
 $(B)/root/root.elf: $(ROOT_OBJ) root/root.lds
-	$(CC) $(ROOT_CFLAGS) -static -Wl,--build-id=none -T root/root.lds -o $@ $(ROOT_OBJ) -lgcc
+	$(CC) $(ROOT_CFLAGS) -static -Wl,--build-id=none -T root/root.lds -o $(B)/root/root.debug.elf $(ROOT_OBJ) -lgcc
+	$(CROSS)strip -o $@ $(B)/root/root.debug.elf
 
 $(B)/kernel.elf: $(KERNEL_OBJ) kernel/arch/aarch64/src/kernel.lds
 	$(CC) $(KERNEL_CFLAGS) -static -Wl,--build-id=none -T kernel/arch/aarch64/src/kernel.lds -o $@ $(KERNEL_OBJ) -lgcc
@@ -63,8 +67,24 @@ run: $(B)/kernel.img
 debug: $(B)/kernel.img
 	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"
 	@echo "  gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234'"
-	@echo "  (add-symbol-file $(B)/root/root.elf for the root task)"
+	@echo "  (add-symbol-file $(B)/root/root.debug.elf for the root task)"
 	$(QEMU) $(QEMU_MACHINE) -kernel $< -append "$(ARGS)" -S -gdb tcp::1234
+
+# The benchmark program: a static musl binary for Linux, the same file on both systems.
+$(B)/bench/bench: userland/bench/bench.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -o $@ $<
+
+test: $(B)/kernel.img $(B)/bench/bench
+	bash scripts/test.sh
+
+bench: $(B)/kernel.img $(B)/bench/bench
+	bash scripts/bench.sh
+
+bench-check: $(B)/kernel.img $(B)/bench/bench
+	bash scripts/bench.sh --check
+
+-include tests/host/host.mk
 
 clean:
 	rm -rf $(B)/kernel $(B)/root $(B)/kernel.elf $(B)/kernel.img $(GEN)

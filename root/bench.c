@@ -81,7 +81,7 @@ static void bench_svc(void)
     task_setup(&t);
     uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0);
     task_give(&t, 1, ep, PSN_RIGHT_R | PSN_RIGHT_W, 7);
-    thread_new(&t, svc_client, 1, 100, 1);
+    thread_new(&t, svc_client, 1, 100, ep);
     psn_msg_t m = { 0 };
     psn_recv(ep, &m, 0);  /* the first syscall */
     register uint64_t n __asm__("x19") = ITERS;
@@ -99,8 +99,23 @@ static void bench_svc(void)
     report("svc_redirect_roundtrip", x2, ITERS);  /* the last message is the client's report */
 }
 
+/* The cheapest kernel entry and exit: an unknown call number (ENOSYS, no thread switch). */
+static void bench_null_kcall(void)
+{
+    uint64_t t0 = read_cntvct();
+    register uint64_t n __asm__("x19") = ITERS;
+    __asm__ volatile(
+        "1: mov x8, #200\n"
+        "   svc #1\n"
+        "   subs %[n], %[n], #1\n"
+        "   b.ne 1b\n"
+        : [n] "+r"(n) :: "x0", "x1", "x8", "memory", "cc");
+    report("kernel_null_call", read_cntvct() - t0, ITERS);
+}
+
 void run_benchmarks(void)
 {
+    bench_null_kcall();
     bench_ipc();
     bench_svc();
     printf("BENCH done\n");

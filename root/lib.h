@@ -36,7 +36,8 @@ typedef struct task {
 #define TASK_CNODE_BITS 6
 /* A new address space with the root's image mapped read-only (code executable). */
 void task_new(task_t *t);
-/* A thread in t (or in the root's own space if t is NULL) running fn(arg) at prio; returns the tcb slot. */
+/* A thread in t (or in the root's own space if t is NULL) running fn(arg) at prio; fault_ep is a slot of
+ * the root's cspace (0: none). Returns the tcb slot. */
 uint64_t thread_new(task_t *t, void (*fn)(uint64_t), uint64_t arg, uint64_t prio, uint64_t fault_ep);
 /* Copy a root cap into slot idx of t's cspace (rights mask, badge if nonzero). */
 void task_give(task_t *t, uint64_t idx, uint64_t src, uint64_t rights, uint64_t badge);

@@ -242,8 +242,7 @@ static void test_vm_fault(void)
     uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0), fep = slot_alloc();
     psn_cnode_mint(PSN_CAP_CNODE, fep, ep, RW, 0xfa);
     task_give(&t, 1, ep, RW, 0x33);
-    task_give(&t, 2, fep, RW, 0);
-    thread_new(&t, vm_child, 1, 100, 2);
+    thread_new(&t, vm_child, 1, 100, fep);
     psn_msg_t m = { 0 };
     psn_recv(ep, &m, 0);
     int is_fault = psn_info_label(m.info) == PSN_FAULT_VM && m.badge == 0xfa &&
@@ -281,13 +280,13 @@ static void test_isolation(void)
     task_t t = new_task();
     uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0);
     task_give(&t, 1, ep, RW, 0);
-    uint64_t th = thread_new(&t, peek_child, (uint64_t)bootinfo, 100, 1);
+    uint64_t th = thread_new(&t, peek_child, (uint64_t)bootinfo, 100, ep);
     psn_msg_t m = { 0 };
     long r = psn_recv(ep, &m, 1000 * MS);
     expect(r >= 0 && psn_info_label(m.info) == PSN_FAULT_VM && m.mr[PSN_FAULT_VM_ADDR] == (uint64_t)bootinfo,
            "a task cannot read memory it was not given (fault to its handler)", r);
     psn_tcb_suspend(th);
-    th = thread_new(&t, poke_code_child, (uint64_t)&test_isolation, 100, 1);
+    th = thread_new(&t, poke_code_child, (uint64_t)&test_isolation, 100, ep);
     r = psn_recv(ep, &m, 1000 * MS);
     expect(r >= 0 && psn_info_label(m.info) == PSN_FAULT_VM && m.mr[PSN_FAULT_VM_ADDR] == (uint64_t)&test_isolation,
            "a task cannot write its read-only code (permission fault)", r);
@@ -309,7 +308,7 @@ static void test_exception(void)
     task_t t = new_task();
     uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0);
     task_give(&t, 1, ep, RW, 0);
-    thread_new(&t, udf_child, 1, 100, 1);
+    thread_new(&t, udf_child, 1, 100, ep);
     psn_msg_t m = { 0 };
     psn_recv(ep, &m, 0);
     expect(psn_info_label(m.info) == PSN_FAULT_EXCEPTION && (m.mr[PSN_FAULT_EXCEPTION_ESR] >> 26) == 0,
@@ -343,8 +342,9 @@ static void test_linux_svc(void)
 {
     task_t t = new_task();
     uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0);
-    task_give(&t, 1, ep, RW, 0x99);
-    thread_new(&t, linux_child, 0, 100, 1);
+    uint64_t fep = slot_alloc();
+    psn_cnode_mint(PSN_CAP_CNODE, fep, ep, RW, 0x99);
+    thread_new(&t, linux_child, 0, 100, fep);
     psn_msg_t m = { 0 };
     psn_recv(ep, &m, 0);
     int ok = psn_info_label(m.info) == PSN_FAULT_SYSCALL && psn_info_len(m.info) == PSN_FAULT_SYSCALL_LEN &&

@@ -45,6 +45,7 @@ typedef struct notification {
 
 typedef struct vspace {
     word_t *l0;           /* top-level table (kernel VA); the object's first 4 KiB */
+    word_t ttbr;          /* TTBR0_EL1 value: physical address of l0 | asid << 48 */
     uint16_t asid;
     word_t pool, pool_end; /* page-table quota: kernel VAs of the donated untyped memory */
 } vspace_t;

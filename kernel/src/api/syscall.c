@@ -6,7 +6,6 @@
 #include <kernel/ipc.h>
 #include <kernel/sched.h>
 #include <kernel/fpu.h>
-#include <fastpath/fastpath.h>
 #include <machine/console.h>
 #include <arch/machine.h>
 #include <arch/irqchip.h>
@@ -130,13 +129,9 @@ void handle_svc(word_t *ctx, word_t esr)
     tcb_t *t = (tcb_t *)ctx;
     word_t imm = esr & 0xffff;
     if (imm == 0) {
-        fastpath_linux_syscall(t);
         linux_syscall_slow(t);
     } else if (imm == 1) {
-        word_t nr = ctx[8];
-        if (nr == PSN_SYS_CALL) fastpath_call(t);
-        else if (nr == PSN_SYS_REPLY_RECV) fastpath_reply_recv(t);
-        slowpath(t, nr);
+        slowpath(t, ctx[8]);
     } else {
         handle_user_exception(ctx, esr);
     }

@@ -109,8 +109,7 @@ void sched_tick(void)
 
 void sched_switch_vspace(tcb_t *from, tcb_t *to)
 {
-    if (!from || from->vspace != to->vspace)
-        mmu_set_user_space(KVA_TO_PA(to->vspace->l0), to->vspace->asid);
+    if (!from || from->vspace != to->vspace) mmu_set_user_space(to->vspace->ttbr);
     if (from) from->ctx[CTX_TPIDR] = MRS(tpidr_el0);
     MSR(tpidr_el0, to->ctx[CTX_TPIDR]);
     fpu_switch_to(to);

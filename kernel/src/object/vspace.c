@@ -16,6 +16,7 @@ vspace_t *vspace_init(void *obj)
     vspace_t *vs = (vspace_t *)((uint8_t *)obj + PAGE_SIZE);
     vs->l0 = obj;
     vs->asid = (uint16_t)next_asid++;
+    vs->ttbr = KVA_TO_PA(obj) | ((word_t)vs->asid << 48);
     return vs;
 }
 

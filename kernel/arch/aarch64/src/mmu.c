@@ -2,9 +2,9 @@
 #include <arch/mmu.h>
 #include <arch/machine.h>
 
-void mmu_set_user_space(paddr_t l0, uint16_t asid)
+void mmu_set_user_space(word_t ttbr)
 {
-    MSR(ttbr0_el1, l0 | ((word_t)asid << 48));
+    MSR(ttbr0_el1, ttbr);
     isb();
 }
 

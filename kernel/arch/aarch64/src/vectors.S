@@ -57,14 +57,32 @@ vectors:
     VENTRY  el0_serror
     VENTRY  el0_serror
 
+/* Synchronous exception from EL0. svc #0 (Linux) and the CALL and REPLY_RECV kernel calls try their
+ * fastpath first; a fastpath that returns has changed nothing, and handle_svc takes over. */
 el0_sync:
     SAVE_USER
     mrs     x1, esr_el1
     lsr     x2, x1, #26
     cmp     x2, #0x15                 /* SVC64 */
-    b.ne    1f
-    b       handle_svc                /* x0 = ctx, x1 = esr */
-1:  b       handle_user_exception
+    b.ne    handle_user_exception     /* x0 = ctx, x1 = esr */
+    mov     x19, x0
+    mov     x20, x1
+    ands    x2, x1, #0xffff
+    b.eq    1f                        /* svc #0: a Linux syscall */
+    cmp     x2, #1
+    b.ne    handle_svc
+    ldr     x3, [x0, #8 * 8]          /* x8: kernel call number */
+    cbz     x3, 2f                    /* PSN_SYS_CALL */
+    cmp     x3, #6                    /* PSN_SYS_REPLY_RECV */
+    b.ne    handle_svc
+    bl      fastpath_reply_recv
+    b       3f
+1:  bl      fastpath_linux_syscall
+    b       3f
+2:  bl      fastpath_call
+3:  mov     x0, x19
+    mov     x1, x20
+    b       handle_svc
 
 el0_irq:
     SAVE_USER

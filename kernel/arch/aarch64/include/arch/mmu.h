@@ -23,7 +23,7 @@
 
 static inline unsigned pt_index(vaddr_t va, int level) { return (va >> (39 - 9 * level)) & 511; }
 
-void mmu_set_user_space(paddr_t l0, uint16_t asid);
+void mmu_set_user_space(word_t ttbr); /* physical address of the L0 table | asid << 48 */
 void mmu_flush_page(vaddr_t va, uint16_t asid);
 
 #endif

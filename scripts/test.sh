@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make test: every test of the project, then one closing line "N passed, M failed".
+# Each part prints lines ending in "N passed, M failed"; they are summed here.
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0 total_fail=0
+run_part() {  # run_part NAME COMMAND...: run, show output, add its last "N passed, M failed"
+    local name=$1; shift
+    echo "=== $name"
+    local out rc
+    out=$("$@" 2>&1); rc=$?
+    echo "$out"
+    local line
+    line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+    if [ -n "$line" ]; then
+        local p f
+        p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\1/')
+        f=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\2/')
+        total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then total_fail=$((total_fail + 1)); echo "$name: exit status $rc"; fi
+    else
+        if [ "$rc" -eq 0 ]; then total_pass=$((total_pass + 1)); else total_fail=$((total_fail + 1)); fi
+        echo "$name: exit status $rc"
+    fi
+}
+
+IMG=build/kernel.img
+M="-cpu cortex-a72 -m 1024 -nographic -no-reboot -nic none"
+run_part "kernel tests, GICv2, entered at EL1" /usr/bin/python3 scripts/guest-test.py gicv2-el1 $IMG 120 -- -M virt,gic-version=2 $M
+run_part "kernel tests, GICv3, entered at EL1" /usr/bin/python3 scripts/guest-test.py gicv3-el1 $IMG 120 -- -M virt,gic-version=3 $M
+run_part "kernel tests, GICv2, entered at EL2" /usr/bin/python3 scripts/guest-test.py gicv2-el2 $IMG 120 -- -M virt,gic-version=2,virtualization=on $M
+run_part "kernel tests, GICv3, entered at EL2, 2 GiB" /usr/bin/python3 scripts/guest-test.py gicv3-el2 $IMG 120 -- -M virt,gic-version=3,virtualization=on -cpu cortex-a72 -m 2048 -nographic -no-reboot -nic none
+if [ -f tests/host/host.mk ]; then
+    run_part "host unit tests" make --no-print-directory host-test
+fi
+run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -44,6 +44,8 @@ $(B)/kernel/%.o: kernel/% $(GEN)/persona/abi.h | $(DEPS_STAMP)
 	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -Wa,-I,$(B)/root -c $< -o $@
 
 $(B)/kernel/src/kernel/root_image.S.o: $(B)/root/root.elf
+# The per-syscall paths need no frame records.
+$(B)/kernel/src/fastpath/fastpath.c.o: KERNEL_CFLAGS += -fomit-frame-pointer
 
 $(B)/root/%.o: % $(GEN)/persona/abi.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

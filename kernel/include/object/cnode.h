@@ -4,10 +4,11 @@
 #include <object/structures.h>
 #include <api/invocation.h>
 
-/* Slot idx of a cspace, or NULL if out of range. */
+/* Slot idx of a cspace, or NULL if out of range. A thread can only run with a cspace (TCB_RESUME),
+ * so cs->slots is never NULL here. */
 static inline cap_t *cnode_slot(const cnode_ref_t *cs, word_t idx)
 {
-    return idx < BIT(cs->bits) && cs->slots ? &cs->slots[idx] : NULL;
+    return (idx >> cs->bits) == 0 ? &cs->slots[idx] : NULL;
 }
 /* Slot in t's own cspace holding a capability of the given type (any type if 0), or NULL. */
 cap_t *cap_lookup(tcb_t *t, word_t idx, int type);

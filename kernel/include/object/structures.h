@@ -26,7 +26,8 @@ typedef struct cap {
 STATIC_ASSERT(sizeof(cap_t) == 32, "cap size");
 #define CAP_SLOT_BITS 5
 
-/* Thread states. Invariant: state == TS_RUNNING <=> the thread is in its ready queue. */
+/* Thread states. Invariant: state == TS_RUNNING <=> the thread is this CPU's current thread or in its
+ * priority's ready queue (in_rq); the current thread is never in a ready queue. */
 enum { TS_INACTIVE, TS_RUNNING, TS_BLOCKED_SEND, TS_BLOCKED_RECV, TS_BLOCKED_REPLY, TS_BLOCKED_NTFN };
 
 typedef struct tqueue { struct tcb *head, *tail; } tqueue_t;
@@ -77,6 +78,7 @@ typedef struct tcb {
     uint32_t reply_gen;            /* bumped whenever a wait for a reply ends */
     uint8_t state, prio, mcp, slice, is_call; /* mcp: highest priority it may give */
     uint8_t can_grant, fault;      /* fault: PSN_FAULT_* pending while blocked on reply */
+    uint8_t in_rq;                 /* in a ready queue */
     word_t fault_msg[10];
     cnode_ref_t cspace;
     vspace_t *vspace;

@@ -24,53 +24,53 @@ static ALWAYS_INLINE tcb_t *take_receiver(endpoint_t *ep)
 }
 
 /*
- * from (running, so the head of its ready queue) stops in from_state; to runs now. With equal
- * priorities, to simply takes from's place at the head of the queue.
+ * from (the current thread) stops in from_state and to runs now. Neither is in a ready queue, and to
+ * outranks every queued thread because it is at least as urgent as from.
  */
 static ALWAYS_INLINE NORETURN void fast_switch(tcb_t *from, tcb_t *to, uint8_t from_state)
 {
     cpu_t *c = this_cpu();
-    tqueue_t *q = &c->ready[from->prio];
-    if (likely(from->prio == to->prio && q->head == from)) {
-        tcb_t *n = from->rq_next;
-        to->rq_next = n;
-        to->rq_prev = NULL;
-        if (n) n->rq_prev = to; else q->tail = to;
-        q->head = to;
-        from->rq_next = NULL;
-        to->state = TS_RUNNING;
-    } else {
-        sched_dequeue(from);
-        sched_enqueue_head(to);
-    }
     from->state = from_state;
+    to->state = TS_RUNNING;
     if (from->vspace != to->vspace) {
         MSR(ttbr0_el1, to->vspace->ttbr);
         isb();
     }
     from->ctx[CTX_TPIDR] = MRS(tpidr_el0);
     MSR(tpidr_el0, to->ctx[CTX_TPIDR]);
-    word_t cpacr = c->fpu_owner == to ? CPACR_FP_ON : CPACR_FP_TRAP_EL0;
-    if (unlikely(cpacr != c->cpacr)) {
-        c->cpacr = cpacr;
-        MSR(cpacr_el1, cpacr);
+    /* Lazy FPU: only an enabled FPU needs work; a disabled one traps if to uses it (fpu_trap). */
+    if (unlikely(c->cpacr != CPACR_FP_TRAP_EL0)) {
+        c->cpacr = CPACR_FP_TRAP_EL0;
+        MSR(cpacr_el1, CPACR_FP_TRAP_EL0);
         isb();
     }
     c->cur = to;
     arch_restore_user(to->ctx);
 }
 
-void fastpath_call(tcb_t *t)
+/* Append t to ep's queue of receivers. */
+static ALWAYS_INLINE void add_receiver(endpoint_t *ep, tcb_t *t)
+{
+    tcb_t *tail = ep->q.tail;
+    t->q_next = NULL;
+    t->q_prev = tail;
+    if (tail) tail->q_next = t; else ep->q.head = t;
+    ep->q.tail = t;
+    t->blocked_on = ep;
+    ep->state = EP_RECV;
+}
+
+word_t *fastpath_call(tcb_t *t)
 {
     word_t info = t->ctx[1];
     word_t len = INFO_LEN(info);
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) return;
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) return t->ctx;
     cap_t *c = cnode_slot(&t->cspace, t->ctx[0]);
-    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_W))) return;
+    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_W))) return t->ctx;
     endpoint_t *ep = c->obj;
-    if (ep->state != EP_RECV) return;
+    if (ep->state != EP_RECV) return t->ctx;
     tcb_t *r = ep->q.head;
-    if (unlikely(r->prio < t->prio || r->deadline)) return;
+    if (unlikely(r->prio < t->prio || r->deadline)) return t->ctx;
     take_receiver(ep);
     for (word_t i = 0; i < len; i++) r->ctx[2 + i] = t->ctx[2 + i];
     r->ctx[0] = c->badge;
@@ -79,18 +79,18 @@ void fastpath_call(tcb_t *t)
     fast_switch(t, r, TS_BLOCKED_REPLY);
 }
 
-void fastpath_reply_recv(tcb_t *t)
+word_t *fastpath_reply_recv(tcb_t *t)
 {
     word_t info = t->ctx[1];
     word_t len = INFO_LEN(info);
     tcb_t *caller = t->caller;
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) return;
-    if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) return;
-    if (unlikely(caller->fault && caller->fault != PSN_FAULT_SYSCALL)) return;
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) return t->ctx;
+    if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) return t->ctx;
+    if (unlikely(caller->fault && caller->fault != PSN_FAULT_SYSCALL)) return t->ctx;
     cap_t *c = cnode_slot(&t->cspace, t->ctx[0]);
-    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) return;
+    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) return t->ctx;
     endpoint_t *ep = c->obj;
-    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) return;
+    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) return t->ctx;
     t->caller = NULL;
     if (caller->fault) {
         if (len) caller->ctx[0] = t->ctx[2];
@@ -101,19 +101,18 @@ void fastpath_reply_recv(tcb_t *t)
         caller->ctx[1] = INFO_MAKE(INFO_LABEL(info), len);
     }
     caller->reply_gen++;
-    ep_enqueue(ep, t);
-    ep->state = EP_RECV;
+    add_receiver(ep, t);
     fast_switch(t, caller, TS_BLOCKED_RECV);
 }
 
-void fastpath_linux_syscall(tcb_t *t)
+word_t *fastpath_linux_syscall(tcb_t *t)
 {
     cap_t *h = &t->fault_ep;
-    if (unlikely(h->type != PSN_OBJ_ENDPOINT)) return;
+    if (unlikely(h->type != PSN_OBJ_ENDPOINT)) return t->ctx;
     endpoint_t *ep = h->obj;
-    if (ep->state != EP_RECV) return;
+    if (ep->state != EP_RECV) return t->ctx;
     tcb_t *r = ep->q.head;
-    if (unlikely(r->prio < t->prio || r->deadline)) return;
+    if (unlikely(r->prio < t->prio || r->deadline)) return t->ctx;
     take_receiver(ep);
     word_t *s = t->ctx, *d = r->ctx;
     d[2] = s[0]; d[3] = s[1]; d[4] = s[2]; d[5] = s[3]; d[6] = s[4]; d[7] = s[5];

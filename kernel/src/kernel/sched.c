@@ -12,6 +12,8 @@ cpu_t cpus[CONFIG_MAX_CPUS];
 static void q_insert(tcb_t *t, bool head)
 {
     cpu_t *c = this_cpu();
+    assert(!t->in_rq);
+    t->in_rq = 1;
     tqueue_t *q = &c->ready[t->prio];
     if (!q->head) {
         t->rq_next = t->rq_prev = NULL;
@@ -31,7 +33,8 @@ void sched_dequeue(tcb_t *t)
 {
     cpu_t *c = this_cpu();
     tqueue_t *q = &c->ready[t->prio];
-    assert(t->state == TS_RUNNING);
+    assert(t->in_rq);
+    t->in_rq = 0;
     if (t->rq_prev) t->rq_prev->rq_next = t->rq_next; else q->head = t->rq_next;
     if (t->rq_next) t->rq_next->rq_prev = t->rq_prev; else q->tail = t->rq_prev;
     if (!q->head) c->ready_bitmap[t->prio / 64] &= ~BIT(t->prio % 64);
@@ -40,7 +43,7 @@ void sched_dequeue(tcb_t *t)
 
 void sched_block(tcb_t *t, uint8_t state)
 {
-    if (t->state == TS_RUNNING) sched_dequeue(t);
+    if (t->in_rq) sched_dequeue(t);
     t->state = state;
 }
 
@@ -55,7 +58,7 @@ void sched_wake(tcb_t *t)
 void sched_yield(tcb_t *t)
 {
     if (t->state != TS_RUNNING) return;
-    sched_dequeue(t);
+    if (t->in_rq) sched_dequeue(t);
     sched_enqueue(t);
 }
 
@@ -101,7 +104,7 @@ void sched_tick(void)
         }
     }
     tcb_t *cur = c->cur;
-    if (cur && cur->state == TS_RUNNING && --cur->slice == 0) {
+    if (cur && cur->state == TS_RUNNING && !cur->in_rq && --cur->slice == 0) {
         cur->slice = CONFIG_TIME_SLICE_TICKS;
         sched_yield(cur);
     }
@@ -118,35 +121,39 @@ void sched_switch_vspace(tcb_t *from, tcb_t *to)
 void handle_irq_entry(void);
 
 /* Nothing runnable: wait for interrupts with the kernel entered (IRQs stay masked; WFI still wakes). */
-static tcb_t *idle_until_runnable(void)
+static void idle_until_runnable(void)
 {
-    cpu_t *c = this_cpu();
-    for (;;) {
-        int p = sched_highest_prio();
-        if (p >= 0) return c->ready[p].head;
+    while (sched_highest_prio() < 0) {
         wfi();
         handle_irq_entry();
     }
 }
 
+/*
+ * Pick the thread to run: the current one while it is runnable and no queued thread outranks it;
+ * else the thread an IPC just woke (switch_hint) if nothing outranks it; else the head of the highest
+ * queue. Then switch to it and return to user mode.
+ */
 void sched_exit(void)
 {
     cpu_t *c = this_cpu();
-    tcb_t *next = NULL, *hint = c->switch_hint;
+    tcb_t *cur = c->cur, *hint = c->switch_hint, *next;
     c->switch_hint = NULL;
+    bool cur_ok = cur && cur->state == TS_RUNNING && !cur->in_rq;
     int p = sched_highest_prio();
-    if (c->cur && c->cur->state == TS_RUNNING && c->cur->prio == p && c->ready[p].head == c->cur)
-        next = c->cur;
-    else if (hint && hint->state == TS_RUNNING && hint->prio >= p) {
-        sched_dequeue(hint);
-        sched_enqueue_head(hint);
+    if (cur_ok && (int)cur->prio >= p && !(hint && hint->in_rq && hint->prio > cur->prio)) {
+        arch_restore_user(cur->ctx);
+    }
+    if (cur_ok) sched_enqueue_head(cur);  /* preempted: it keeps its place */
+    if (hint && hint->in_rq && (int)hint->prio >= sched_highest_prio()) {
         next = hint;
-    } else if (p >= 0)
-        next = c->ready[p].head;
-    else
-        next = idle_until_runnable();
-    if (next != c->cur) {
-        sched_switch_vspace(c->cur, next);
+    } else {
+        idle_until_runnable();
+        next = c->ready[sched_highest_prio()].head;
+    }
+    sched_dequeue(next);
+    if (next != cur) {
+        sched_switch_vspace(cur, next);
         c->cur = next;
     }
     arch_restore_user(next->ctx);

@@ -22,7 +22,7 @@ static void reg_write(tcb_t *t, tcb_t *self, word_t r, word_t v)
 
 static void set_prio(tcb_t *t, uint8_t prio)
 {
-    if (t->state == TS_RUNNING) {
+    if (t->in_rq) {
         sched_dequeue(t);
         t->prio = prio;
         sched_enqueue(t);
@@ -65,8 +65,8 @@ long decode_tcb(invocation_t *inv)
         if (t->state == TS_INACTIVE) sched_wake(t);
         return 0;
     case PSN_M_TCB_SUSPEND:
-        if (t->state == TS_RUNNING) sched_dequeue(t);
-        else ipc_unlink(t);
+        if (t->in_rq) sched_dequeue(t);
+        else if (t->state != TS_RUNNING) ipc_unlink(t);
         t->state = TS_INACTIVE;
         return 0;
     case PSN_M_TCB_SET_PRIORITY:

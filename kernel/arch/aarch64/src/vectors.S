@@ -62,27 +62,28 @@ vectors:
 el0_sync:
     SAVE_USER
     mrs     x1, esr_el1
-    lsr     x2, x1, #26
-    cmp     x2, #0x15                 /* SVC64 */
-    b.ne    handle_user_exception     /* x0 = ctx, x1 = esr */
-    mov     x19, x0
-    mov     x20, x1
-    ands    x2, x1, #0xffff
-    b.eq    1f                        /* svc #0: a Linux syscall */
-    cmp     x2, #1
-    b.ne    handle_svc
+    mov     w2, #1
+    movk    w2, #0x5600, lsl #16      /* ESR of `svc #1`: EC 0x15, IL, imm 1 */
+    cmp     w1, w2
+    b.ne    1f
     ldr     x3, [x0, #8 * 8]          /* x8: kernel call number */
     cbz     x3, 2f                    /* PSN_SYS_CALL */
     cmp     x3, #6                    /* PSN_SYS_REPLY_RECV */
     b.ne    handle_svc
-    bl      fastpath_reply_recv
+    bl      fastpath_reply_recv       /* returns only on failure, with x0 = ctx */
     b       3f
-1:  bl      fastpath_linux_syscall
+1:  sub     w2, w2, #1                /* ESR of `svc #0`: a Linux syscall */
+    cmp     w1, w2
+    b.ne    4f
+    bl      fastpath_linux_syscall
     b       3f
 2:  bl      fastpath_call
-3:  mov     x0, x19
-    mov     x1, x20
+3:  mrs     x1, esr_el1
     b       handle_svc
+4:  lsr     x2, x1, #26
+    cmp     x2, #0x15                 /* another svc immediate */
+    b.eq    handle_svc
+    b       handle_user_exception     /* x0 = ctx, x1 = esr */
 
 el0_irq:
     SAVE_USER

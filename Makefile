@@ -22,8 +22,10 @@ KERNEL_ASM := $(wildcard kernel/arch/aarch64/src/*.S) kernel/src/kernel/root_ima
 KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
 ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
-              -fno-stack-protector -fno-pie -fno-asynchronous-unwind-tables -I$(GEN) -Ilibpersona/include
-ROOT_SRC := $(wildcard root/*.c) root/crt0.S libpersona/src/syscall.S
+              -fno-stack-protector -fno-pie -fno-asynchronous-unwind-tables -I$(GEN) -Ilibpersona/include \
+              -Iroot -Iposix-server/include
+# posix-server runs in the root task's address space for now (it holds every capability it needs).
+ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) root/crt0.S libpersona/src/syscall.S
 ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
 
 .PHONY: all deps run test debug bench bench-check clean host-test
@@ -47,7 +49,11 @@ $(B)/kernel/src/kernel/root_image.S.o: $(B)/root/root.elf
 # The per-syscall paths need no frame records.
 $(B)/kernel/src/fastpath/fastpath.c.o: KERNEL_CFLAGS += -fomit-frame-pointer
 
-$(B)/root/%.o: % $(GEN)/persona/abi.h | $(DEPS_STAMP)
+$(GEN)/linux_syscalls.h: scripts/gen-linux-syscalls.py | $(DEPS_STAMP)
+	@mkdir -p $(GEN)
+	$(PY) scripts/gen-linux-syscalls.py $(CC) $@
+
+$(B)/root/%.o: % $(GEN)/persona/abi.h $(GEN)/linux_syscalls.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ROOT_CFLAGS) -MMD -MP -c $< -o $@

@@ -80,7 +80,7 @@ uint64_t slot_alloc(void)
 }
 
 /* The RAM untyped objects are carved from: the largest one. */
-static uint64_t pool_slot(void)
+uint64_t obj_pool(void)
 {
     static uint64_t best;
     if (!best) {
@@ -96,7 +96,7 @@ static uint64_t pool_slot(void)
 uint64_t obj_new(uint64_t type, uint64_t bits)
 {
     uint64_t s = slot_alloc();
-    long r = psn_retype(pool_slot(), type, bits, s, 1);
+    long r = psn_retype(obj_pool(), type, bits, s, 1);
     if (r) { printf("root: retype type %lu failed: %ld\n", type, r); psn_halt(); }
     return s;
 }

@@ -23,7 +23,9 @@ static inline uint64_t read_cntfrq(void) { uint64_t v; __asm__ volatile("mrs %0,
 
 /* A free slot in the root cspace (never reused). */
 uint64_t slot_alloc(void);
-/* Create n objects of a type from the pool of RAM untypeds; returns the first slot. */
+/* The RAM untyped that objects are carved from. */
+uint64_t obj_pool(void);
+/* Create an object of a type from that untyped; returns its slot. */
 uint64_t obj_new(uint64_t type, uint64_t bits);
 /* A fresh 4 KiB frame mapped in the root at a new address; returns its address, frame slot in *slot. */
 void *page_new(uint64_t *slot);

@@ -16,6 +16,7 @@ typedef struct dtb_info {
     paddr_t gicd, gicc, gicr; /* distributor; cpu interface (v2) or redistributor (v3) */
     int psci_smc;            /* PSCI conduit: 1 = smc, 0 = hvc */
     char bootargs[256];
+    paddr_t initrd_start, initrd_end; /* /chosen linux,initrd-*: the boot image (QEMU -initrd) */
     uint32_t total_size;
 } dtb_info_t;
 

@@ -100,7 +100,7 @@ static void create_root(const dtb_info_t *dt)
     cap_t tc = object_create(PSN_OBJ_TCB, 0, root, false);
     cap_t vc = object_create(PSN_OBJ_VSPACE, 0, vs_obj, false);
     vspace_t *vs = vc.obj;
-    vs->pool = (word_t)boot_alloc(16);
+    vs->pool = (word_t)boot_alloc(CONFIG_ROOT_PT_POOL_BITS);
     vs->pool_end = vs->pool + CONFIG_ROOT_PT_POOL;
     root->cspace = (cnode_ref_t){ slots, CONFIG_ROOT_CNODE_BITS };
     root->vspace = vs;
@@ -122,6 +122,13 @@ static void create_root(const dtb_info_t *dt)
     for (word_t i = 1; i <= CONFIG_ROOT_STACK_PAGES; i++)
         root_page(CONFIG_ROOT_STACK_TOP - i * PAGE_SIZE, PSN_RIGHT_R | PSN_RIGHT_W);
     root->ctx[CTX_SP] = CONFIG_ROOT_STACK_TOP;
+    if (dt->initrd_end > dt->initrd_start) {
+        paddr_t s = dt->initrd_start & ~MASK(PAGE_BITS);
+        for (paddr_t pa = s; pa < dt->initrd_end; pa += PAGE_SIZE)
+            if (vspace_map(vs, CONFIG_ROOT_INITRD + (pa - s), pa, PSN_RIGHT_R, false)) panic("boot: initrd map");
+        bi->initrd_vaddr = CONFIG_ROOT_INITRD + (dt->initrd_start - s);
+        bi->initrd_size = dt->initrd_end - dt->initrd_start;
+    }
     root->ctx[0] = CONFIG_ROOT_BOOTINFO;
     root->prio = CONFIG_ROOT_PRIO;
     root->mcp = PSN_MAX_PRIO;
@@ -163,6 +170,7 @@ void kmain(paddr_t dtb_pa)
         mem.r[mem.n++] = (region_t){ dt.mem_base[i], dt.mem_base[i] + dt.mem_size[i] };
     regions_reserve(&mem, KVA_TO_PA(_kernel_start), KVA_TO_PA(_kernel_end));
     regions_reserve(&mem, dtb_pa, dtb_pa + dt.total_size);
+    regions_reserve(&mem, dt.initrd_start & ~MASK(PAGE_BITS), ALIGN_UP(dt.initrd_end, PAGE_SIZE));
     regions_reserve(&mem, 0, 0x40000000UL); /* below RAM on this board: devices only */
     create_root(&dt);
     for (int i = 0; i < mem.n; i++) add_untyped(mem.r[i].start, mem.r[i].end, false);

@@ -115,6 +115,10 @@ int dtb_parse(const void *blob, size_t max_size, dtb_info_t *out)
             else if (depth == 2 && IS("method") && len >= 3 && !__builtin_memcmp(val, "smc", 3) &&
                      n->name[0] == 'p' && n->name[1] == 's' && n->name[2] == 'c' && n->name[3] == 'i')
                 out->psci_smc = 1;
+            else if (depth == 2 && IS("linux,initrd-start") && (len == 4 || len == 8))
+                out->initrd_start = read_cells(p, len / 4);
+            else if (depth == 2 && IS("linux,initrd-end") && (len == 4 || len == 8))
+                out->initrd_end = read_cells(p, len / 4);
             else if (depth == 2 && IS("bootargs")) {
                 uint32_t m = len < sizeof(out->bootargs) - 1 ? len : sizeof(out->bootargs) - 1;
                 for (uint32_t i = 0; i < m; i++) out->bootargs[i] = val[i];

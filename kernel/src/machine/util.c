@@ -18,6 +18,14 @@ void *memcpy(void *d, const void *s, size_t n)
     return d;
 }
 
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const uint8_t *p = a, *q = b;
+    for (; n; n--, p++, q++)
+        if (*p != *q) return *p - *q;
+    return 0;
+}
+
 int strncmp(const char *a, const char *b, size_t n)
 {
     for (; n; n--, a++, b++) {

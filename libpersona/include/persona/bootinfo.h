@@ -30,6 +30,7 @@ struct psn_bootinfo {
     uint64_t ram_bytes;
     uint64_t tick_hz;
     char bootargs[256];                   /* the kernel command line (-append) */
+    uint64_t initrd_vaddr, initrd_size;   /* the boot image (QEMU -initrd), mapped read-only; 0 if none */
 };
 
 #endif

@@ -1,0 +1,89 @@
+/*
+ * posix-server: the Linux personality. It is the fault handler and the pager of every Linux process:
+ * a process's `svc #0` arrives here as a FAULT_SYSCALL message (badge = pid), its page faults as
+ * FAULT_VM. posix_ipc.c unpacks messages; the *_ops files hold the logic; errors are -errno.
+ */
+#ifndef POSIX_H
+#define POSIX_H
+#include "lib.h"
+#include <linux_syscalls.h>
+
+#define PAGE 4096UL
+#define MAX_PROCS 64
+#define USER_STACK_TOP 0x0000fffffffff000UL
+#define USER_STACK_MAX (8UL << 20)
+#define USER_MMAP_TOP  0x0000ffff00000000UL
+#define SERVER_WINDOW  0x0000200000000000UL /* every frame we own is mapped here at + its physical address */
+
+/* Linux errno values used here (returned negated). */
+enum { EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10,
+       EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21,
+       EINVAL = 22, EMFILE = 24, ENODEV_ = 19, ENOTTY = 25, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENAMETOOLONG = 36 };
+
+/* ---- frames: every page of process memory, refcounted (shared and copy-on-write pages) ---- */
+typedef struct frame { uint64_t slot, pa; uint32_t ref; uint32_t next_free; } frame_t;
+uint32_t frame_alloc(void);           /* a zeroed frame, ref 1; 0 when memory is exhausted */
+void frame_put(uint32_t f);           /* drop a reference */
+void *frame_ptr(uint32_t f);          /* the frame's contents, in the server's window */
+frame_t *frame_get(uint32_t f);
+
+/* ---- per-process page map (a radix tree mirroring the page tables) ---- */
+#define PM_PRESENT 1UL
+#define PM_W 2UL
+#define PM_X 4UL
+typedef struct pagemap { uint64_t *root; } pagemap_t;
+uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 | PM_* bits */
+
+/* ---- memory areas ---- */
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define VMA_GROWSDOWN 1
+#define VMA_SHARED 2
+typedef struct vma { uint64_t start, end; uint32_t prot, flags; struct vma *next; } vma_t;
+
+typedef struct proc {
+    int pid, ppid, state;         /* state: P_FREE, P_RUN, P_SLEEP, P_ZOMBIE */
+    int exit_code;
+    uint64_t vspace, cnode, tcb;  /* slots in the server's cspace */
+    pagemap_t pm;
+    vma_t *vmas;
+    uint64_t brk_start, brk, mmap_base;
+    uint64_t sigactions[64][4];   /* handler, flags, restorer, mask: stored for the process */
+    uint64_t sigmask;
+    uint64_t reply;               /* saved reply cap while the process waits in a syscall */
+    uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none */
+    uint64_t clear_tid;
+    char comm[16];
+} proc_t;
+enum { P_FREE, P_RUN, P_SLEEP, P_ZOMBIE };
+
+extern proc_t procs[MAX_PROCS];
+extern uint64_t server_ep;
+proc_t *proc_by_pid(int pid);
+
+/* memory operations (mm_ops.c) */
+long mm_fault(proc_t *p, uint64_t addr, int write, int exec);
+long mm_map_anon(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags);
+long mm_unmap(proc_t *p, uint64_t start, uint64_t len);
+long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot);
+vma_t *mm_find(proc_t *p, uint64_t addr);
+long copy_in(proc_t *p, void *dst, uint64_t uva, uint64_t len);
+long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len);
+long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max);
+void mm_destroy(proc_t *p);
+
+/* exec (exec_ops.c): load an ELF from the boot image and build the Linux initial stack */
+long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[]);
+const uint8_t *initrd_find(const char *path, uint64_t *size);
+
+/* syscalls (syscall_ops.c); returns the result, or SYSCALL_NO_REPLY when the caller must wait */
+#define SYSCALL_NO_REPLY ((long)0x7fff0000)
+long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6]);
+void proc_exit(proc_t *p, int code);
+void posix_timer_tick(void);
+uint64_t posix_next_deadline(void);
+int posix_spawn_init(const char *path, char *const argv[]);
+void posix_serve(void);  /* the server loop (posix_ipc.c) */
+
+#endif

@@ -1,0 +1,148 @@
+/* execve's work: find a file in the boot image, load a static (or static-PIE) ELF, build the stack. */
+#include "posix.h"
+
+/* ---- the boot image: a newc cpio archive ---- */
+static uint64_t hex8(const char *s)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = s[i];
+        v = v * 16 + (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+    }
+    return v;
+}
+
+/* The contents of the regular file at path (leading '/' optional), or 0. */
+const uint8_t *initrd_find(const char *path, uint64_t *size)
+{
+    const uint8_t *b = (const uint8_t *)bootinfo->initrd_vaddr, *end = b + bootinfo->initrd_size;
+    while (*path == '/') path++;
+    if (!b) return 0;
+    while (b + 110 <= end && !memcmp(b, "070701", 6)) {
+        const char *h = (const char *)b;
+        uint64_t mode = hex8(h + 14), fsize = hex8(h + 54), nsize = hex8(h + 94);
+        const char *name = h + 110;
+        if (b + 110 + nsize > end) return 0;
+        const uint8_t *data = b + ((110 + nsize + 3) & ~3UL);
+        if (data + fsize > end) return 0;
+        if (!strcmp(name, "TRAILER!!!")) return 0;
+        const char *n = name;
+        while (*n == '/') n++;
+        if (n[0] == '.' && n[1] == '/') n += 2;
+        if ((mode & 0170000) == 0100000 && !strcmp(n, path)) { *size = fsize; return data; }
+        b = data + ((fsize + 3) & ~3UL);
+    }
+    return 0;
+}
+
+/* ---- ELF ---- */
+typedef struct { uint8_t ident[16]; uint16_t type, machine; uint32_t version; uint64_t entry, phoff, shoff;
+                 uint32_t flags; uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx; } ehdr_t;
+typedef struct { uint32_t type, flags; uint64_t offset, vaddr, paddr, filesz, memsz, align; } phdr_t;
+enum { PT_LOAD = 1, PT_INTERP = 3, PT_PHDR = 6, ET_EXEC = 2, ET_DYN = 3 };
+enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+       AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+       AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31 };
+#define PIE_BASE 0x0000aaaaaaaa0000UL
+
+/* Check the headers of an ELF image: 0 or -ENOEXEC; nothing is touched. */
+static long elf_check(const uint8_t *elf, uint64_t size)
+{
+    const ehdr_t *eh = (const void *)elf;
+    if (size < sizeof(ehdr_t) || memcmp(elf, "\177ELF", 4) || elf[4] != 2 || elf[5] != 1 ||
+        eh->machine != 183 || (eh->type != ET_EXEC && eh->type != ET_DYN) || eh->phentsize != sizeof(phdr_t) ||
+        eh->phnum == 0 || eh->phoff > size || (uint64_t)eh->phnum * sizeof(phdr_t) > size - eh->phoff)
+        return -ENOEXEC;
+    const phdr_t *ph = (const void *)(elf + eh->phoff);
+    for (int i = 0; i < eh->phnum; i++) {
+        if (ph[i].type == PT_INTERP) return -ENOEXEC; /* dynamic linking comes later */
+        if (ph[i].type == PT_LOAD && (ph[i].offset > size || ph[i].filesz > size - ph[i].offset ||
+                                      ph[i].filesz > ph[i].memsz || ph[i].vaddr + ph[i].memsz < ph[i].vaddr ||
+                                      ph[i].vaddr + ph[i].memsz > USER_MMAP_TOP))
+            return -ENOEXEC;
+    }
+    return 0;
+}
+
+static long push(proc_t *p, uint64_t *sp, const void *data, uint64_t len)
+{
+    *sp -= len;
+    return copy_out(p, *sp, data, len);
+}
+
+long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[])
+{
+    long r = elf_check(elf, size);
+    if (r) return r;
+    const ehdr_t *eh = (const void *)elf;
+    const phdr_t *ph = (const void *)(elf + eh->phoff);
+    uint64_t base = eh->type == ET_DYN ? PIE_BASE : 0, phdr_va = 0, top = 0;
+    mm_destroy(p);
+    for (int i = 0; i < eh->phnum; i++) {
+        if (ph[i].type == PT_PHDR) phdr_va = base + ph[i].vaddr;
+        if (ph[i].type != PT_LOAD) continue;
+        uint64_t start = (base + ph[i].vaddr) & ~(PAGE - 1), end = (base + ph[i].vaddr + ph[i].memsz + PAGE - 1) & ~(PAGE - 1);
+        uint32_t prot = (ph[i].flags & 4 ? PROT_READ : 0) | (ph[i].flags & 2 ? PROT_WRITE : 0) | (ph[i].flags & 1 ? PROT_EXEC : 0);
+        if (mm_map_anon(p, start, end - start, prot | PROT_WRITE, 0) < 0) return -ENOMEM;
+        if (copy_out(p, base + ph[i].vaddr, elf + ph[i].offset, ph[i].filesz)) return -ENOMEM;
+        if (!(prot & PROT_WRITE)) mm_protect(p, start, end - start, prot);
+        if (!phdr_va && eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
+            phdr_va = base + ph[i].vaddr + (eh->phoff - ph[i].offset);
+        if (end > top) top = end;
+    }
+    p->brk_start = p->brk = top;
+    p->mmap_base = USER_MMAP_TOP;
+    mm_map_anon(p, USER_STACK_TOP - 256 * 1024, 256 * 1024, PROT_READ | PROT_WRITE, 0);
+    mm_find(p, USER_STACK_TOP - 1)->flags = VMA_GROWSDOWN;
+
+    /* The Linux initial stack: strings, then AT_RANDOM bytes, then argc, argv, envp, auxv. */
+    uint64_t sp = USER_STACK_TOP, argc = 0, envc = 0;
+    while (argv[argc]) argc++;
+    while (envp[envc]) envc++;
+    uint64_t uargv[64], uenvp[64];
+    if (argc > 64 || envc > 64) return -E2BIG;
+    push(p, &sp, path, strlen(path) + 1);
+    uint64_t execfn = sp;
+    for (uint64_t i = 0; i < argc; i++) { push(p, &sp, argv[i], strlen(argv[i]) + 1); uargv[i] = sp; }
+    for (uint64_t i = 0; i < envc; i++) { push(p, &sp, envp[i], strlen(envp[i]) + 1); uenvp[i] = sp; }
+    push(p, &sp, "aarch64", 8);
+    uint64_t platform = sp;
+    uint64_t rnd[2] = { read_cntvct() * 0x9e3779b97f4a7c15ULL, read_cntvct() ^ 0xdeadbeefcafef00dULL };
+    push(p, &sp, rnd, 16);
+    uint64_t random = sp;
+    uint64_t auxv[][2] = {
+        { AT_PHDR, phdr_va }, { AT_PHENT, sizeof(phdr_t) }, { AT_PHNUM, eh->phnum }, { AT_PAGESZ, PAGE },
+        { AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, base + eh->entry }, { AT_UID, 0 }, { AT_EUID, 0 },
+        { AT_GID, 0 }, { AT_EGID, 0 }, { AT_HWCAP, 0xff }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
+        { AT_PLATFORM, platform }, { AT_SECURE, 0 }, { AT_RANDOM, random }, { AT_EXECFN, execfn }, { AT_NULL, 0 },
+    };
+    uint64_t words = 1 + argc + 1 + envc + 1 + sizeof(auxv) / 8;
+    sp = (sp - words * 8) & ~15UL;
+    uint64_t w = sp;
+    long bad = copy_out(p, w, &argc, 8); w += 8;
+    for (uint64_t i = 0; i < argc; i++, w += 8) bad |= copy_out(p, w, &uargv[i], 8);
+    uint64_t zero = 0;
+    bad |= copy_out(p, w, &zero, 8); w += 8;
+    for (uint64_t i = 0; i < envc; i++, w += 8) bad |= copy_out(p, w, &uenvp[i], 8);
+    bad |= copy_out(p, w, &zero, 8); w += 8;
+    bad |= copy_out(p, w, auxv, sizeof(auxv));
+    if (bad) return -ENOMEM;
+
+    const char *slash = path;
+    for (const char *c = path; *c; c++) if (*c == '/') slash = c + 1;
+    memset(p->comm, 0, sizeof(p->comm));
+    for (int i = 0; i < 15 && slash[i]; i++) p->comm[i] = slash[i];
+    /* Fresh registers: pc at the entry, sp at argc, everything else zero. */
+    uint64_t regs[13] = { 0 };
+    for (int i = 0; i < 31; i += 13) {
+        int n = 31 - i < 13 ? 31 - i : 13;
+        uint64_t a[15] = { (uint64_t)i, (uint64_t)n };
+        for (int k = 0; k < n; k++) a[2 + k] = regs[0];
+        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
+    }
+    uint64_t a[5] = { PSN_REG_SP, 3, sp, base + eh->entry, 0 };
+    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 5, a, 0);
+    uint64_t t[3] = { PSN_REG_TPIDR, 1, 0 };
+    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 3, t, 0);
+    return 0;
+}

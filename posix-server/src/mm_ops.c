@@ -1,0 +1,293 @@
+/* Process memory: frames, page maps, areas, demand paging, and copies to and from user space. */
+#include "posix.h"
+
+void *heap_alloc(uint64_t n);
+void heap_free(void *p, uint64_t n);
+
+/* ---- frames ---- */
+#define FRAMES_PER_CHUNK 128
+static frame_t *chunks[8192];
+static uint32_t nframes = 1, free_head;  /* frame 0 is never used: 0 means "none" */
+
+frame_t *frame_get(uint32_t f) { return &chunks[f / FRAMES_PER_CHUNK][f % FRAMES_PER_CHUNK]; }
+void *frame_ptr(uint32_t f) { return (void *)(SERVER_WINDOW + frame_get(f)->pa); }
+
+uint32_t frame_alloc(void)
+{
+    uint32_t f;
+    if (free_head) {
+        f = free_head;
+        free_head = frame_get(f)->next_free;
+        memset(frame_ptr(f), 0, PAGE);
+    } else {
+        if (nframes / FRAMES_PER_CHUNK >= sizeof(chunks) / sizeof(chunks[0])) return 0;
+        if (!chunks[nframes / FRAMES_PER_CHUNK]) chunks[nframes / FRAMES_PER_CHUNK] = heap_alloc(FRAMES_PER_CHUNK * sizeof(frame_t));
+        uint64_t slot = slot_alloc(), pa;
+        if (psn_retype(obj_pool(), PSN_OBJ_FRAME, 0, slot, 1)) return 0;
+        if (psn_invoke(slot, PSN_M_FRAME_GET_PHYS, 0, 0, &pa)) return 0;
+        if (psn_vspace_map(PSN_CAP_VSPACE, slot, SERVER_WINDOW + pa, PSN_RIGHT_R | PSN_RIGHT_W)) return 0;
+        f = nframes++;
+        frame_get(f)->slot = slot;
+        frame_get(f)->pa = pa;
+    }
+    frame_get(f)->ref = 1;
+    return f;
+}
+
+void frame_put(uint32_t f)
+{
+    frame_t *fr = frame_get(f);
+    if (--fr->ref == 0) {
+        fr->next_free = free_head;
+        free_head = f;
+    }
+}
+
+/* ---- page map ---- */
+uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc)
+{
+    if (!pm->root) {
+        if (!alloc) return 0;
+        pm->root = heap_alloc(PAGE);
+    }
+    uint64_t *t = pm->root;
+    for (int lvl = 0; lvl < 3; lvl++) {
+        uint64_t *e = &t[(va >> (39 - 9 * lvl)) & 511];
+        if (!*e) {
+            if (!alloc) return 0;
+            *e = (uint64_t)heap_alloc(PAGE);
+        }
+        t = (uint64_t *)*e;
+    }
+    return &t[(va >> 12) & 511];
+}
+
+static void pm_free_level(uint64_t *t, int lvl)
+{
+    if (lvl < 3)
+        for (int i = 0; i < 512; i++)
+            if (t[i]) pm_free_level((uint64_t *)t[i], lvl + 1);
+    heap_free(t, PAGE);
+}
+
+/* Map the page in the process's address space; gives the space more page-table memory if needed. */
+static long vs_map(proc_t *p, uint32_t f, uint64_t va, uint64_t pm_bits)
+{
+    uint64_t rights = PSN_RIGHT_R | (pm_bits & PM_W ? PSN_RIGHT_W : 0) | (pm_bits & PM_X ? PSN_RIGHT_X : 0);
+    long r = psn_vspace_map(p->vspace, frame_get(f)->slot, va, rights);
+    if (r == -ENOMEM) {
+        uint64_t ut = slot_alloc();
+        if (psn_retype(obj_pool(), PSN_OBJ_UNTYPED, 18, ut, 1)) return -ENOMEM;
+        psn_vspace_set_pool(p->vspace, ut);
+        r = psn_vspace_map(p->vspace, frame_get(f)->slot, va, rights);
+    }
+    return r;
+}
+
+/* ---- areas ---- */
+vma_t *mm_find(proc_t *p, uint64_t addr)
+{
+    for (vma_t *v = p->vmas; v; v = v->next)
+        if (addr >= v->start && addr < v->end) return v;
+    return 0;
+}
+
+static void vma_insert(proc_t *p, vma_t *n)
+{
+    vma_t **pp = &p->vmas;
+    while (*pp && (*pp)->start < n->start) pp = &(*pp)->next;
+    n->next = *pp;
+    *pp = n;
+}
+
+/* Split areas so that none straddles addr. */
+static void vma_split_at(proc_t *p, uint64_t addr)
+{
+    vma_t *v = mm_find(p, addr);
+    if (!v || v->start == addr) return;
+    vma_t *n = heap_alloc(sizeof(vma_t));
+    *n = *v;
+    n->start = addr;
+    v->end = addr;
+    v->next = n;
+}
+
+static uint64_t pm_bits_for(uint32_t prot) { return (prot & PROT_WRITE ? PM_W : 0) | (prot & PROT_EXEC ? PM_X : 0); }
+
+/* Drop the pages of [start, end) from the map, the address space and the frame references. */
+static void unmap_pages(proc_t *p, uint64_t start, uint64_t end)
+{
+    for (uint64_t va = start; va < end; va += PAGE) {
+        uint64_t *e = pm_entry(&p->pm, va, 0);
+        if (!e || !(*e & PM_PRESENT)) continue;
+        psn_vspace_unmap(p->vspace, va);
+        frame_put((uint32_t)(*e >> 12));
+        *e = 0;
+    }
+}
+
+long mm_unmap(proc_t *p, uint64_t start, uint64_t len)
+{
+    uint64_t end = start + ((len + PAGE - 1) & ~(PAGE - 1));
+    if ((start & (PAGE - 1)) || len == 0 || end <= start || end > USER_STACK_TOP) return -EINVAL;
+    vma_split_at(p, start);
+    vma_split_at(p, end);
+    for (vma_t **pp = &p->vmas; *pp;) {
+        vma_t *v = *pp;
+        if (v->start >= start && v->end <= end) {
+            unmap_pages(p, v->start, v->end);
+            *pp = v->next;
+            heap_free(v, sizeof(vma_t));
+        } else {
+            pp = &v->next;
+        }
+    }
+    return 0;
+}
+
+/* A free range of len bytes below the mmap base, or 0. */
+static uint64_t find_gap(proc_t *p, uint64_t len)
+{
+    uint64_t top = p->mmap_base;
+    for (;;) {
+        uint64_t start = top - len;
+        if (start < p->brk + (64UL << 20) || start > top) return 0;
+        vma_t *clash = 0;
+        for (vma_t *v = p->vmas; v; v = v->next)
+            if (v->start < top && v->end > start) clash = v;
+        if (!clash) return start;
+        top = clash->start;
+    }
+}
+
+long mm_map_anon(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags)
+{
+    len = (len + PAGE - 1) & ~(PAGE - 1);
+    if (len == 0 || len > (1UL << 40)) return -ENOMEM;
+    if (start) {
+        if ((start & (PAGE - 1)) || start + len > USER_STACK_TOP || start + len < start) return -EINVAL;
+        mm_unmap(p, start, len);
+    } else {
+        start = find_gap(p, len);
+        if (!start) return -ENOMEM;
+    }
+    vma_t *v = heap_alloc(sizeof(vma_t));
+    v->start = start;
+    v->end = start + len;
+    v->prot = prot;
+    v->flags = flags;
+    vma_insert(p, v);
+    return (long)start;
+}
+
+long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot)
+{
+    uint64_t end = start + ((len + PAGE - 1) & ~(PAGE - 1));
+    if ((start & (PAGE - 1)) || end < start) return -EINVAL;
+    for (uint64_t a = start; a < end;) {
+        vma_t *v = mm_find(p, a);
+        if (!v) return -ENOMEM;
+        a = v->end;
+    }
+    vma_split_at(p, start);
+    vma_split_at(p, end);
+    for (vma_t *v = p->vmas; v; v = v->next) {
+        if (v->start < start || v->end > end) continue;
+        v->prot = prot;
+        for (uint64_t va = v->start; va < v->end; va += PAGE) {
+            uint64_t *e = pm_entry(&p->pm, va, 0);
+            if (!e || !(*e & PM_PRESENT)) continue;
+            uint32_t f = (uint32_t)(*e >> 12);
+            *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(prot);
+            if (prot == 0) psn_vspace_unmap(p->vspace, va);
+            else vs_map(p, f, va, *e);
+        }
+    }
+    return 0;
+}
+
+long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
+{
+    uint64_t va = addr & ~(PAGE - 1);
+    vma_t *v = mm_find(p, addr);
+    if (!v) {
+        /* the stack grows down into the gap below it, up to its limit */
+        for (vma_t *s = p->vmas; s; s = s->next)
+            if ((s->flags & VMA_GROWSDOWN) && addr < s->start && addr >= USER_STACK_TOP - USER_STACK_MAX) {
+                s->start = va;
+                v = s;
+            }
+        if (!v) return -EFAULT;
+    }
+    if ((write && !(v->prot & PROT_WRITE)) || (exec && !(v->prot & PROT_EXEC)) || !v->prot) return -EACCES;
+    uint64_t *e = pm_entry(&p->pm, va, 1);
+    if (!(*e & PM_PRESENT)) {
+        uint32_t f = frame_alloc();
+        if (!f) return -ENOMEM;
+        *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(v->prot);
+    }
+    return vs_map(p, (uint32_t)(*e >> 12), va, *e);
+}
+
+/* The server's view of the byte at uva, faulting it in as the process would; 0 if it may not. */
+static uint8_t *user_ptr(proc_t *p, uint64_t uva, int write)
+{
+    uint64_t *e = pm_entry(&p->pm, uva, 0);
+    if (!e || !(*e & PM_PRESENT) || (write && !(*e & PM_W))) {
+        if (mm_fault(p, uva, write, 0) < 0) return 0;
+        e = pm_entry(&p->pm, uva, 0);
+    }
+    return (uint8_t *)frame_ptr((uint32_t)(*e >> 12)) + (uva & (PAGE - 1));
+}
+
+long copy_in(proc_t *p, void *dst, uint64_t uva, uint64_t len)
+{
+    uint8_t *d = dst;
+    while (len) {
+        if (uva >= USER_STACK_TOP) return -EFAULT;
+        uint64_t n = PAGE - (uva & (PAGE - 1));
+        if (n > len) n = len;
+        uint8_t *s = user_ptr(p, uva, 0);
+        if (!s) return -EFAULT;
+        memcpy(d, s, n);
+        d += n; uva += n; len -= n;
+    }
+    return 0;
+}
+
+long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+    while (len) {
+        if (uva >= USER_STACK_TOP) return -EFAULT;
+        uint64_t n = PAGE - (uva & (PAGE - 1));
+        if (n > len) n = len;
+        uint8_t *d = user_ptr(p, uva, 1);
+        if (!d) return -EFAULT;
+        memcpy(d, s, n);
+        d += n; uva += n; len -= n; s += n;
+    }
+    return 0;
+}
+
+/* Copy a NUL-terminated string of at most max bytes (with the NUL); -ENAMETOOLONG if longer. */
+long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max)
+{
+    for (uint64_t i = 0; i < max; i++) {
+        if (copy_in(p, &dst[i], uva + i, 1)) return -EFAULT;
+        if (!dst[i]) return (long)i;
+    }
+    return -ENAMETOOLONG;
+}
+
+void mm_destroy(proc_t *p)
+{
+    while (p->vmas) {
+        vma_t *v = p->vmas;
+        unmap_pages(p, v->start, v->end);
+        p->vmas = v->next;
+        heap_free(v, sizeof(vma_t));
+    }
+    if (p->pm.root) pm_free_level(p->pm.root, 0);
+    p->pm.root = 0;
+}

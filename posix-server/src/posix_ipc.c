@@ -1,0 +1,111 @@
+/*
+ * The server loop: receive a process's fault message, unpack it, call the operation, answer.
+ * Only unpacking and answering live here; the logic is in *_ops.c.
+ */
+#include "posix.h"
+
+uint64_t server_ep;
+static uint64_t fault_caps[MAX_PROCS];
+
+static proc_t *new_proc(int pid, int ppid)
+{
+    proc_t *p = 0;
+    for (int i = 0; i < MAX_PROCS && !p; i++)
+        if (procs[i].state == P_FREE) p = &procs[i];
+    if (!p) return 0;
+    memset(p, 0, sizeof(*p));
+    int idx = (int)(p - procs);
+    p->pid = pid;
+    p->ppid = ppid;
+    p->vspace = obj_new(PSN_OBJ_VSPACE, 0);
+    psn_vspace_set_pool(p->vspace, obj_new(PSN_OBJ_UNTYPED, 18));
+    p->cnode = obj_new(PSN_OBJ_CNODE, 1);
+    p->tcb = obj_new(PSN_OBJ_TCB, 0);
+    p->reply = slot_alloc();
+    if (!fault_caps[idx]) fault_caps[idx] = slot_alloc();
+    else psn_cnode_delete(PSN_CAP_CNODE, fault_caps[idx]);
+    psn_cnode_mint(PSN_CAP_CNODE, fault_caps[idx], server_ep, PSN_RIGHT_W, (uint64_t)pid);
+    psn_tcb_configure(p->tcb, p->cnode, p->vspace, fault_caps[idx], 100);
+    p->state = P_RUN;
+    return p;
+}
+
+int posix_spawn_init(const char *path, char *const argv[])
+{
+    server_ep = obj_new(PSN_OBJ_ENDPOINT, 0);
+    uint64_t sz;
+    const uint8_t *elf = initrd_find(path, &sz);
+    if (!elf) { printf("posix-server: %s: not in the boot image\n", path); return -ENOENT; }
+    proc_t *p = new_proc(1, 0);
+    char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=vt100", 0 };
+    long r = exec_image(p, elf, sz, path, argv, envp);
+    if (r) { printf("posix-server: cannot run %s: error %ld\n", path, r); return (int)r; }
+    psn_tcb_resume(p->tcb);
+    return 0;
+}
+
+static void kill_proc(proc_t *p, int sig, const char *what, uint64_t pc, uint64_t addr)
+{
+    printf("posix-server: pid %d (%s) killed by signal %d: %s at pc 0x%lx, address 0x%lx\n", p->pid, p->comm, sig,
+           what, pc, addr);
+    proc_exit(p, sig);
+}
+
+/* Handle one message; returns 1 if the sender gets an answer now (in m), 0 if not. */
+static int handle(psn_msg_t *m)
+{
+    proc_t *p = proc_by_pid((int)m->badge);
+    uint64_t label = psn_info_label(m->info);
+    if (!p || p->state == P_ZOMBIE) return 0;
+    if (label == PSN_FAULT_SYSCALL) {
+        uint64_t a[6] = { m->mr[0], m->mr[1], m->mr[2], m->mr[3], m->mr[4], m->mr[5] };
+        long r = posix_syscall(p, m->mr[PSN_FAULT_SYSCALL_NR], a);
+        if (r == SYSCALL_NO_REPLY) {
+            if (p->state == P_SLEEP) psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
+            return 0;
+        }
+        m->mr[0] = (uint64_t)r;
+        m->info = psn_info(0, 1);
+        return 1;
+    }
+    if (label == PSN_FAULT_VM) {
+        uint64_t esr = m->mr[PSN_FAULT_VM_ESR], addr = m->mr[PSN_FAULT_VM_ADDR];
+        int exec = (int)m->mr[PSN_FAULT_VM_IS_INSTR], write = !exec && ((esr >> 6) & 1);
+        if (mm_fault(p, addr, write, exec) < 0) {
+            kill_proc(p, 11, "segmentation fault", m->mr[PSN_FAULT_VM_PC], addr);
+            return 0;
+        }
+        m->info = 0;
+        return 1;
+    }
+    uint64_t ec = m->mr[PSN_FAULT_EXCEPTION_ESR] >> 26;
+    kill_proc(p, ec == 0 ? 4 : 7, ec == 0 ? "illegal instruction" : "bus error", m->mr[0], m->mr[3]);
+    return 0;
+}
+
+void posix_serve(void)
+{
+    psn_msg_t m = { 0 };
+    int answer = 0;
+    for (;;) {
+        uint64_t deadline = posix_next_deadline();
+        long r;
+        if (answer && !deadline) {
+            r = psn_reply_recv(server_ep, &m);
+        } else {
+            if (answer) psn_reply(&m);
+            uint64_t ns = 0;
+            if (deadline) {
+                uint64_t now = read_cntvct(), f = read_cntfrq();
+                ns = deadline > now ? (deadline - now) * 1000000000ULL / f : 1;
+                if (!ns) ns = 1;
+            }
+            m.info = 0;
+            r = psn_recv(server_ep, &m, ns);
+        }
+        answer = 0;
+        if (r == -110) { posix_timer_tick(); continue; }
+        if (r < 0) continue;
+        answer = handle(&m);
+    }
+}

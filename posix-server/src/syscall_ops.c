@@ -1,0 +1,245 @@
+/* The Linux syscalls a process makes, served for it (arguments already unpacked). */
+#include "posix.h"
+
+proc_t procs[MAX_PROCS];
+static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
+static uint8_t logged[LINUX_NR_SYSCALLS];
+
+proc_t *proc_by_pid(int pid)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state != P_FREE && procs[i].pid == pid) return &procs[i];
+    return 0;
+}
+
+/* ---- console: fds 0-2 until the VFS exists ---- */
+static long sys_write(proc_t *p, uint64_t fd, uint64_t buf, uint64_t len)
+{
+    if (fd != 1 && fd != 2) return fd == 0 ? -EBADF : -EBADF;
+    char tmp[512];
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t n = len - done > sizeof(tmp) ? sizeof(tmp) : len - done;
+        if (copy_in(p, tmp, buf + done, n)) return done ? (long)done : -EFAULT;
+        psn_debug_write(tmp, n);
+        done += n;
+    }
+    return (long)done;
+}
+
+static long sys_writev(proc_t *p, uint64_t fd, uint64_t iov, uint64_t cnt)
+{
+    if (cnt > 1024) return -EINVAL;
+    long total = 0;
+    for (uint64_t i = 0; i < cnt; i++) {
+        uint64_t v[2];
+        if (copy_in(p, v, iov + 16 * i, 16)) return -EFAULT;
+        long r = sys_write(p, fd, v[0], v[1]);
+        if (r < 0) return total ? total : r;
+        total += r;
+    }
+    return total;
+}
+
+static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
+{
+    if (fd > 2) return -EBADF;
+    if (req == 0x5413) { /* TIOCGWINSZ */
+        uint16_t ws[4] = { 24, 80, 0, 0 };
+        return copy_out(p, arg, ws, sizeof(ws));
+    }
+    if (req == 0x5401) { /* TCGETS: a terminal in the usual cooked mode */
+        uint32_t t[15] = { 0x500, 0x5, 0xbf, 0x8a3b };
+        return copy_out(p, arg, t, 60);
+    }
+    return -ENOTTY;
+}
+
+/* ---- memory ---- */
+static long sys_brk(proc_t *p, uint64_t want)
+{
+    uint64_t cur = (p->brk + PAGE - 1) & ~(PAGE - 1), nw = (want + PAGE - 1) & ~(PAGE - 1);
+    if (want < p->brk_start || want > p->brk_start + (1UL << 32)) return (long)p->brk;
+    if (nw > cur) {
+        for (vma_t *v = p->vmas; v; v = v->next)
+            if (v->start < nw && v->end > cur) return (long)p->brk;
+        if (mm_map_anon(p, cur, nw - cur, PROT_READ | PROT_WRITE, 0) < 0) return (long)p->brk;
+    } else if (nw < cur) {
+        mm_unmap(p, nw, cur - nw);
+    }
+    p->brk = want;
+    return (long)want;
+}
+
+#define MAP_SHARED 1
+#define MAP_PRIVATE 2
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd)
+{
+    if (!(flags & MAP_ANONYMOUS)) return fd > 2 ? -EBADF : -ENODEV_;
+    if ((flags & 3) != MAP_PRIVATE && (flags & 3) != MAP_SHARED) return -EINVAL;
+    if (len == 0 || (addr & (PAGE - 1) && (flags & MAP_FIXED))) return -EINVAL;
+    return mm_map_anon(p, flags & MAP_FIXED ? addr : 0, len, (uint32_t)prot & 7, flags & MAP_SHARED ? VMA_SHARED : 0);
+}
+
+/* ---- time ---- */
+static uint64_t ns_now(void)
+{
+    uint64_t t = read_cntvct(), f = read_cntfrq();
+    return t / f * 1000000000ULL + t % f * 1000000000ULL / f;
+}
+
+static long sys_clock_gettime(proc_t *p, uint64_t clk, uint64_t tsp)
+{
+    if (clk > 11) return -EINVAL;
+    uint64_t ns = ns_now();
+    if (clk == 0 || clk == 8 || clk == 11) ns += 1764000000ULL * 1000000000ULL; /* REALTIME: an epoch offset */
+    uint64_t ts[2] = { ns / 1000000000ULL, ns % 1000000000ULL };
+    return copy_out(p, tsp, ts, 16);
+}
+
+static long sys_nanosleep(proc_t *p, uint64_t req)
+{
+    uint64_t ts[2];
+    if (copy_in(p, ts, req, 16)) return -EFAULT;
+    if (ts[1] >= 1000000000ULL || (int64_t)ts[0] < 0) return -EINVAL;
+    uint64_t f = read_cntfrq();
+    p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
+    p->state = P_SLEEP;
+    return SYSCALL_NO_REPLY;
+}
+
+/* ---- identity ---- */
+static long sys_uname(proc_t *p, uint64_t buf)
+{
+    char u[6][65];
+    memset(u, 0, sizeof(u));
+    const char *f[6] = { "Linux", "persona", "6.1.0-persona", "#1 Persona", "aarch64", "(none)" };
+    for (int i = 0; i < 6; i++) memcpy(u[i], f[i], strlen(f[i]));
+    return copy_out(p, buf, u, sizeof(u));
+}
+
+static long sys_getrandom(proc_t *p, uint64_t buf, uint64_t len)
+{
+    static uint64_t s = 0x853c49e6748fea9bULL;
+    if (len > 1 << 20) len = 1 << 20;
+    for (uint64_t i = 0; i < len; i++) {
+        s ^= read_cntvct();
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint8_t b = (uint8_t)(s >> 33);
+        if (copy_out(p, buf + i, &b, 1)) return i ? (long)i : -EFAULT;
+    }
+    return (long)len;
+}
+
+static long sys_rt_sigaction(proc_t *p, uint64_t sig, uint64_t act, uint64_t old, uint64_t size)
+{
+    if (sig < 1 || sig > 64 || size != 8 || ((sig == 9 || sig == 19) && act)) return -EINVAL;
+    if (old && copy_out(p, old, p->sigactions[sig - 1], 32)) return -EFAULT;
+    if (act && copy_in(p, p->sigactions[sig - 1], act, 32)) return -EFAULT;
+    return 0;
+}
+
+static long sys_rt_sigprocmask(proc_t *p, uint64_t how, uint64_t set, uint64_t old, uint64_t size)
+{
+    uint64_t s;
+    if (size != 8) return -EINVAL;
+    if (old && copy_out(p, old, &p->sigmask, 8)) return -EFAULT;
+    if (!set) return 0;
+    if (copy_in(p, &s, set, 8)) return -EFAULT;
+    s &= ~((1UL << 8) | (1UL << 18)); /* SIGKILL and SIGSTOP cannot be blocked */
+    if (how == 0) p->sigmask |= s;
+    else if (how == 1) p->sigmask &= ~s;
+    else if (how == 2) p->sigmask = s;
+    else return -EINVAL;
+    return 0;
+}
+
+void proc_exit(proc_t *p, int code)
+{
+    mm_destroy(p);
+    psn_tcb_suspend(p->tcb);
+    p->exit_code = code;
+    p->state = P_ZOMBIE;
+    if (p->pid == 1) {
+        if (code & 0x7f) printf("persona: init killed by signal %d\n", code & 0x7f);
+        else printf("persona: init exited with status %d\n", code >> 8);
+        psn_halt();
+    }
+}
+
+long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
+{
+    switch (nr) {
+    case LINUX_SYS_write: return sys_write(p, a[0], a[1], a[2]);
+    case LINUX_SYS_writev: return sys_writev(p, a[0], a[1], a[2]);
+    case LINUX_SYS_read: return a[0] == 0 ? 0 : -EBADF;
+    case LINUX_SYS_ioctl: return sys_ioctl(p, a[0], a[1], a[2]);
+    case LINUX_SYS_close: return a[0] <= 2 ? 0 : -EBADF;
+    case LINUX_SYS_exit:
+    case LINUX_SYS_exit_group: proc_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
+    case LINUX_SYS_set_tid_address: p->clear_tid = a[0]; return p->pid;
+    case LINUX_SYS_set_robust_list: return a[1] == 24 ? 0 : -EINVAL;
+    case LINUX_SYS_brk: return sys_brk(p, a[0]);
+    case LINUX_SYS_mmap: return sys_mmap(p, a[0], a[1], a[2], a[3], a[4]);
+    case LINUX_SYS_munmap: return mm_unmap(p, a[0], a[1]);
+    case LINUX_SYS_mprotect: return mm_protect(p, a[0], a[1], (uint32_t)a[2] & 7);
+    case LINUX_SYS_madvise: return (a[0] & (PAGE - 1)) ? -EINVAL : 0;
+    case LINUX_SYS_getpid: return p->pid;
+    case LINUX_SYS_gettid: return p->pid;
+    case LINUX_SYS_getppid: return p->ppid;
+    case LINUX_SYS_getuid: case LINUX_SYS_geteuid: case LINUX_SYS_getgid: case LINUX_SYS_getegid: return 0;
+    case LINUX_SYS_uname: return sys_uname(p, a[0]);
+    case LINUX_SYS_clock_gettime: return sys_clock_gettime(p, a[0], a[1]);
+    case LINUX_SYS_clock_getres: {
+        uint64_t ts[2] = { 0, 1 };
+        if (a[0] > 11) return -EINVAL;
+        return a[1] ? copy_out(p, a[1], ts, 16) : 0;
+    }
+    case LINUX_SYS_gettimeofday: {
+        uint64_t ns = ns_now() + 1764000000ULL * 1000000000ULL, tv[2] = { ns / 1000000000ULL, ns % 1000000000ULL / 1000 };
+        return a[0] ? copy_out(p, a[0], tv, 16) : 0;
+    }
+    case LINUX_SYS_nanosleep: return sys_nanosleep(p, a[0]);
+    case LINUX_SYS_clock_nanosleep: return a[1] & 1 ? -EINVAL : sys_nanosleep(p, a[2]);
+    case LINUX_SYS_sched_yield: return 0;
+    case LINUX_SYS_getrandom: return sys_getrandom(p, a[0], a[1]);
+    case LINUX_SYS_rt_sigaction: return sys_rt_sigaction(p, a[0], a[1], a[2], a[3]);
+    case LINUX_SYS_rt_sigprocmask: return sys_rt_sigprocmask(p, a[0], a[1], a[2], a[3]);
+    case LINUX_SYS_reboot:
+        if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))
+            return -EINVAL;
+        if (a[2] == 0x4321fedc || a[2] == 0xcdef0123) { printf("persona: power off\n"); psn_halt(); }
+        return 0;
+    }
+    if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
+        logged[nr] = 1;
+        printf("posix-server: unimplemented syscall %s (%lu): ENOSYS\n", syscall_names[nr] ? syscall_names[nr] : "?", nr);
+    }
+    return -ENOSYS;
+}
+
+/* Threads whose sleep is over get their answer. */
+void posix_timer_tick(void)
+{
+    uint64_t now = read_cntvct();
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *p = &procs[i];
+        if (p->state == P_SLEEP && p->wake_at && p->wake_at <= now) {
+            p->wake_at = 0;
+            p->state = P_RUN;
+            psn_msg_t m = { 0 };
+            m.info = psn_info(0, 1);
+            psn_send(p->reply, &m);
+        }
+    }
+}
+
+uint64_t posix_next_deadline(void)
+{
+    uint64_t d = 0;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].state == P_SLEEP && procs[i].wake_at && (!d || procs[i].wake_at < d)) d = procs[i].wake_at;
+    return d;
+}

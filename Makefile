@@ -60,11 +60,13 @@ $(B)/root/%.o: % $(GEN)/persona/abi.h $(GEN)/linux_syscalls.h | $(DEPS_STAMP)
 
 # The root task is linked into the kernel image without its debug sections (root.debug.elf keeps them).
 $(B)/root/root.elf: $(ROOT_OBJ) root/root.lds
-	$(CC) $(ROOT_CFLAGS) -static -Wl,--build-id=none -T root/root.lds -o $(B)/root/root.debug.elf $(ROOT_OBJ) -lgcc
-	$(CROSS)strip -o $@ $(B)/root/root.debug.elf
+	@echo "  LD      $@"
+	@$(CC) $(ROOT_CFLAGS) -static -Wl,--build-id=none -T root/root.lds -o $(B)/root/root.debug.elf $(ROOT_OBJ) -lgcc
+	@$(CROSS)strip -o $@ $(B)/root/root.debug.elf
 
 $(B)/kernel.elf: $(KERNEL_OBJ) kernel/arch/aarch64/src/kernel.lds
-	$(CC) $(KERNEL_CFLAGS) -static -Wl,--build-id=none -T kernel/arch/aarch64/src/kernel.lds -o $@ $(KERNEL_OBJ) -lgcc
+	@echo "  LD      $@"
+	@$(CC) $(KERNEL_CFLAGS) -static -Wl,--build-id=none -T kernel/arch/aarch64/src/kernel.lds -o $@ $(KERNEL_OBJ) -lgcc
 
 $(B)/kernel.img: $(B)/kernel.elf
 	$(OBJCOPY) -O binary $< $@

@@ -3,11 +3,33 @@
 
 struct psn_bootinfo *bootinfo;
 
-void *memset(void *d, int c, size_t n) { unsigned char *p = d; while (n--) *p++ = (unsigned char)c; return d; }
+/* Word at a time when both ends are 8-byte aligned, else bytewise. */
+void *memset(void *d, int c, size_t n)
+{
+    unsigned char *p = d;
+    if (!(((uint64_t)p | n) & 7)) {
+        uint64_t v = 0x0101010101010101UL * (unsigned char)c, *w = d;
+        size_t k = n / 8;
+        for (; k >= 4; k -= 4, w += 4) { w[0] = v; w[1] = v; w[2] = v; w[3] = v; }
+        while (k--) *w++ = v;
+        return d;
+    }
+    while (n--) *p++ = (unsigned char)c;
+    return d;
+}
+
 void *memcpy(void *d, const void *s, size_t n)
 {
     unsigned char *p = d;
     const unsigned char *q = s;
+    if (!(((uint64_t)p | (uint64_t)q | n) & 7)) {
+        uint64_t *w = d;
+        const uint64_t *r = s;
+        size_t k = n / 8;
+        for (; k >= 4; k -= 4, w += 4, r += 4) { w[0] = r[0]; w[1] = r[1]; w[2] = r[2]; w[3] = r[3]; }
+        while (k--) *w++ = *r++;
+        return d;
+    }
     while (n--) *p++ = *q++;
     return d;
 }

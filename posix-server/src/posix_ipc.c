@@ -24,7 +24,7 @@ static proc_t *new_proc(int pid, int ppid)
     p->reply = slot_alloc();
     if (!fault_caps[idx]) fault_caps[idx] = slot_alloc();
     else psn_cnode_delete(PSN_CAP_CNODE, fault_caps[idx]);
-    psn_cnode_mint(PSN_CAP_CNODE, fault_caps[idx], server_ep, PSN_RIGHT_W, (uint64_t)pid);
+    psn_cnode_mint(PSN_CAP_CNODE, fault_caps[idx], server_ep, PSN_RIGHT_W, (uint64_t)idx); /* badge: table index */
     psn_tcb_configure(p->tcb, p->cnode, p->vspace, fault_caps[idx], 100);
     p->state = P_RUN;
     return p;
@@ -54,9 +54,10 @@ static void kill_proc(proc_t *p, int sig, const char *what, uint64_t pc, uint64_
 /* Handle one message; returns 1 if the sender gets an answer now (in m), 0 if not. */
 static int handle(psn_msg_t *m)
 {
-    proc_t *p = proc_by_pid((int)m->badge);
+    if (m->badge >= MAX_PROCS) return 0;
+    proc_t *p = &procs[m->badge];
     uint64_t label = psn_info_label(m->info);
-    if (!p || p->state == P_ZOMBIE) return 0;
+    if (p->state == P_FREE || p->state == P_ZOMBIE) return 0;
     if (label == PSN_FAULT_SYSCALL) {
         uint64_t a[6] = { m->mr[0], m->mr[1], m->mr[2], m->mr[3], m->mr[4], m->mr[5] };
         long r = posix_syscall(p, m->mr[PSN_FAULT_SYSCALL_NR], a);
@@ -83,6 +84,29 @@ static int handle(psn_msg_t *m)
     return 0;
 }
 
+/*
+ * REPLY_RECV specialised for this loop: the answer is one register (x0 of the process), and a fault
+ * message has at most 10 registers (MR0-MR9 in x2-x7, x9-x12). Returns x1 (info or -errno).
+ */
+static inline long reply_recv_fast(psn_msg_t *m)
+{
+    register uint64_t x0 __asm__("x0") = server_ep;
+    register uint64_t x1 __asm__("x1") = m->info;
+    register uint64_t x2 __asm__("x2") = m->mr[0];
+    register uint64_t x3 __asm__("x3"), x4 __asm__("x4"), x5 __asm__("x5"), x6 __asm__("x6"), x7 __asm__("x7");
+    register uint64_t x8 __asm__("x8") = PSN_SYS_REPLY_RECV;
+    register uint64_t x9 __asm__("x9"), x10 __asm__("x10"), x11 __asm__("x11"), x12 __asm__("x12");
+    __asm__ volatile("svc #1"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "=r"(x3), "=r"(x4), "=r"(x5), "=r"(x6), "=r"(x7), "+r"(x8),
+                       "=r"(x9), "=r"(x10), "=r"(x11), "=r"(x12)
+                     :
+                     : "x13", "x14", "x15", "x16", "x17", "memory");
+    m->badge = x0; m->info = x1;
+    m->mr[0] = x2; m->mr[1] = x3; m->mr[2] = x4; m->mr[3] = x5; m->mr[4] = x6; m->mr[5] = x7;
+    m->mr[6] = x9; m->mr[7] = x10; m->mr[8] = x11; m->mr[9] = x12;
+    return (long)x1;
+}
+
 void posix_serve(void)
 {
     psn_msg_t m = { 0 };
@@ -91,7 +115,7 @@ void posix_serve(void)
         uint64_t deadline = posix_next_deadline();
         long r;
         if (answer && !deadline) {
-            r = psn_reply_recv(server_ep, &m);
+            r = reply_recv_fast(&m);
         } else {
             if (answer) psn_reply(&m);
             uint64_t ns = 0;

@@ -4,6 +4,7 @@
 proc_t procs[MAX_PROCS];
 static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
 static uint8_t logged[LINUX_NR_SYSCALLS];
+static int sleepers;  /* processes in P_SLEEP with a deadline */
 
 proc_t *proc_by_pid(int pid)
 {
@@ -107,6 +108,7 @@ static long sys_nanosleep(proc_t *p, uint64_t req)
     uint64_t f = read_cntfrq();
     p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
     p->state = P_SLEEP;
+    sleepers++;
     return SYSCALL_NO_REPLY;
 }
 
@@ -204,13 +206,14 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_nanosleep: return sys_nanosleep(p, a[0]);
     case LINUX_SYS_clock_nanosleep: return a[1] & 1 ? -EINVAL : sys_nanosleep(p, a[2]);
     case LINUX_SYS_sched_yield: return 0;
+    case LINUX_SYS_sync: return 0;
     case LINUX_SYS_getrandom: return sys_getrandom(p, a[0], a[1]);
     case LINUX_SYS_rt_sigaction: return sys_rt_sigaction(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_rt_sigprocmask: return sys_rt_sigprocmask(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_reboot:
         if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))
             return -EINVAL;
-        if (a[2] == 0x4321fedc || a[2] == 0xcdef0123) { printf("persona: power off\n"); psn_halt(); }
+        if (a[2] == 0x4321fedc || a[2] == 0xcdef0123) psn_halt();
         return 0;
     }
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
@@ -228,6 +231,7 @@ void posix_timer_tick(void)
         proc_t *p = &procs[i];
         if (p->state == P_SLEEP && p->wake_at && p->wake_at <= now) {
             p->wake_at = 0;
+            sleepers--;
             p->state = P_RUN;
             psn_msg_t m = { 0 };
             m.info = psn_info(0, 1);
@@ -239,6 +243,7 @@ void posix_timer_tick(void)
 uint64_t posix_next_deadline(void)
 {
     uint64_t d = 0;
+    if (!sleepers) return 0;
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].state == P_SLEEP && procs[i].wake_at && (!d || procs[i].wake_at < d)) d = procs[i].wake_at;
     return d;

@@ -3,9 +3,17 @@
 #include <util.h>
 #include <machine/console.h>
 
+/* Word at a time when both ends are 8-byte aligned (object memory always is), else bytewise. */
 void *memset(void *d, int c, size_t n)
 {
     uint8_t *p = d;
+    if (!(((word_t)p | n) & 7)) {
+        word_t v = 0x0101010101010101UL * (uint8_t)c, *w = d;
+        size_t k = n / 8;
+        for (; k >= 4; k -= 4, w += 4) { w[0] = v; w[1] = v; w[2] = v; w[3] = v; }
+        while (k--) *w++ = v;
+        return d;
+    }
     while (n--) *p++ = (uint8_t)c;
     return d;
 }
@@ -14,6 +22,12 @@ void *memcpy(void *d, const void *s, size_t n)
 {
     uint8_t *p = d;
     const uint8_t *q = s;
+    if (!(((word_t)p | (word_t)q | n) & 7)) {
+        word_t *w = d;
+        const word_t *r = s;
+        for (; n; n -= 8) *w++ = *r++;
+        return d;
+    }
     while (n--) *p++ = *q++;
     return d;
 }

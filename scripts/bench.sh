@@ -10,10 +10,20 @@ out=build/bench
 mkdir -p $out
 M="-M virt -cpu cortex-a72 -m 1024 -nographic -no-reboot -nic none"
 
-persona() {  # persona LOG [qemu flags]
+# The benchmark binary as /init of a boot image, as on Linux.
+cpio_dir=$out/persona-root
+rm -rf $cpio_dir && mkdir -p $cpio_dir && cp $out/bench $cpio_dir/init
+(cd $cpio_dir && echo init | cpio -o -H newc --quiet) > $out/persona.cpio
+
+persona() {  # persona LOG [qemu flags]: the kernel's own benchmarks, then the Linux benchmark binary
     local log=$1; shift
-    timeout 600 qemu-system-aarch64 $M "$@" -kernel build/kernel.img -append bench </dev/null >"$log" 2>&1 || true
-    grep -q 'BENCH done' "$log" || { echo "bench: Persona run did not finish (see $log)"; tail -5 "$log"; exit 1; }
+    timeout 600 qemu-system-aarch64 $M "$@" -kernel build/kernel.img -append bench </dev/null >"$log.kernel" 2>&1 || true
+    timeout 600 qemu-system-aarch64 $M "$@" -kernel build/kernel.img -initrd $out/persona.cpio \
+        -append "init=/init" </dev/null >"$log.posix" 2>&1 || true
+    cat "$log.kernel" "$log.posix" >"$log"
+    for part in kernel posix; do
+        grep -q 'BENCH done' "$log.$part" || { echo "bench: Persona $part run did not finish (see $log.$part)"; tail -5 "$log.$part"; exit 1; }
+    done
 }
 
 persona $out/persona.log -icount shift=0

@@ -43,7 +43,9 @@ uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 
 typedef struct vma { uint64_t start, end; uint32_t prot, flags; struct vma *next; } vma_t;
 
 typedef struct proc {
-    int pid, ppid, state;         /* state: P_FREE, P_RUN, P_SLEEP, P_ZOMBIE */
+    int pid, ppid, state;         /* state: P_FREE, P_RUN, P_SLEEP, P_WAIT, P_ZOMBIE */
+    int wait_pid;                 /* P_WAIT: the pid (or -1 any) wait4 waits for */
+    uint64_t wait_status, wait_opts;
     int exit_code;
     uint64_t vspace, cnode, tcb;  /* slots in the server's cspace */
     pagemap_t pm;
@@ -56,7 +58,7 @@ typedef struct proc {
     uint64_t clear_tid;
     char comm[16];
 } proc_t;
-enum { P_FREE, P_RUN, P_SLEEP, P_ZOMBIE };
+enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_ZOMBIE };
 
 extern proc_t procs[MAX_PROCS];
 extern uint64_t server_ep;
@@ -76,6 +78,15 @@ void mm_destroy(proc_t *p);
 /* exec (exec_ops.c): load an ELF from the boot image and build the Linux initial stack */
 long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[]);
 const uint8_t *initrd_find(const char *path, uint64_t *size);
+
+/* processes (proc_ops.c) */
+proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */
+long proc_fork(proc_t *p);
+long proc_execve(proc_t *p, uint64_t path, uint64_t argv, uint64_t envp);
+long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
+long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
+void proc_reply(proc_t *p, long value);  /* answer a process waiting in a syscall */
+long mm_fork(proc_t *parent, proc_t *child);
 
 /* syscalls (syscall_ops.c); returns the result, or SYSCALL_NO_REPLY when the caller must wait */
 #define SYSCALL_NO_REPLY ((long)0x7fff0000)

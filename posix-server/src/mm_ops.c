@@ -225,8 +225,48 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
         uint32_t f = frame_alloc();
         if (!f) return -ENOMEM;
         *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(v->prot);
+    } else if (write && !(*e & PM_W)) {
+        /* copy on write: a private page shared since fork gets its own frame */
+        uint32_t f = (uint32_t)(*e >> 12);
+        if (frame_get(f)->ref > 1) {
+            uint32_t n = frame_alloc();
+            if (!n) return -ENOMEM;
+            memcpy(frame_ptr(n), frame_ptr(f), PAGE);
+            frame_put(f);
+            f = n;
+        }
+        *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(v->prot);
     }
     return vs_map(p, (uint32_t)(*e >> 12), va, *e);
+}
+
+/* The child gets the parent's areas; private writable pages become shared read-only (copy on write). */
+long mm_fork(proc_t *parent, proc_t *child)
+{
+    vma_t **tail = &child->vmas;
+    for (vma_t *v = parent->vmas; v; v = v->next) {
+        vma_t *n = heap_alloc(sizeof(vma_t));
+        *n = *v;
+        n->next = 0;
+        *tail = n;
+        tail = &n->next;
+        for (uint64_t va = v->start; va < v->end; va += PAGE) {
+            uint64_t *e = pm_entry(&parent->pm, va, 0);
+            if (!e || !(*e & PM_PRESENT)) continue;
+            uint32_t f = (uint32_t)(*e >> 12);
+            if ((*e & PM_W) && !(v->flags & VMA_SHARED)) {
+                *e &= ~PM_W;
+                if (vs_map(parent, f, va, *e)) return -ENOMEM;
+            }
+            uint64_t *c = pm_entry(&child->pm, va, 1);
+            *c = *e;              /* the child maps it when it first touches it */
+            frame_get(f)->ref++;
+        }
+    }
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    child->mmap_base = parent->mmap_base;
+    return 0;
 }
 
 /* The server's view of the byte at uva, faulting it in as the process would; 0 if it may not. */

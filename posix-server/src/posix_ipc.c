@@ -5,30 +5,6 @@
 #include "posix.h"
 
 uint64_t server_ep;
-static uint64_t fault_caps[MAX_PROCS];
-
-static proc_t *new_proc(int pid, int ppid)
-{
-    proc_t *p = 0;
-    for (int i = 0; i < MAX_PROCS && !p; i++)
-        if (procs[i].state == P_FREE) p = &procs[i];
-    if (!p) return 0;
-    memset(p, 0, sizeof(*p));
-    int idx = (int)(p - procs);
-    p->pid = pid;
-    p->ppid = ppid;
-    p->vspace = obj_new(PSN_OBJ_VSPACE, 0);
-    psn_vspace_set_pool(p->vspace, obj_new(PSN_OBJ_UNTYPED, 18));
-    p->cnode = obj_new(PSN_OBJ_CNODE, 1);
-    p->tcb = obj_new(PSN_OBJ_TCB, 0);
-    p->reply = slot_alloc();
-    if (!fault_caps[idx]) fault_caps[idx] = slot_alloc();
-    else psn_cnode_delete(PSN_CAP_CNODE, fault_caps[idx]);
-    psn_cnode_mint(PSN_CAP_CNODE, fault_caps[idx], server_ep, PSN_RIGHT_W, (uint64_t)idx); /* badge: table index */
-    psn_tcb_configure(p->tcb, p->cnode, p->vspace, fault_caps[idx], 100);
-    p->state = P_RUN;
-    return p;
-}
 
 int posix_spawn_init(const char *path, char *const argv[])
 {
@@ -36,7 +12,7 @@ int posix_spawn_init(const char *path, char *const argv[])
     uint64_t sz;
     const uint8_t *elf = initrd_find(path, &sz);
     if (!elf) { printf("posix-server: %s: not in the boot image\n", path); return -ENOENT; }
-    proc_t *p = new_proc(1, 0);
+    proc_t *p = proc_new(0);
     char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=vt100", 0 };
     long r = exec_image(p, elf, sz, path, argv, envp);
     if (r) { printf("posix-server: cannot run %s: error %ld\n", path, r); return (int)r; }
@@ -62,7 +38,7 @@ static int handle(psn_msg_t *m)
         uint64_t a[6] = { m->mr[0], m->mr[1], m->mr[2], m->mr[3], m->mr[4], m->mr[5] };
         long r = posix_syscall(p, m->mr[PSN_FAULT_SYSCALL_NR], a);
         if (r == SYSCALL_NO_REPLY) {
-            if (p->state == P_SLEEP) psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
+            if (p->state == P_SLEEP || p->state == P_WAIT) psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
             return 0;
         }
         m->mr[0] = (uint64_t)r;

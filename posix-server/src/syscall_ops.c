@@ -158,12 +158,18 @@ static long sys_rt_sigprocmask(proc_t *p, uint64_t how, uint64_t set, uint64_t o
     return 0;
 }
 
+void proc_child_exited(proc_t *c);
+void proc_reparent(proc_t *dead);
+
 void proc_exit(proc_t *p, int code)
 {
+    if (p->state == P_SLEEP && p->wake_at) sleepers--;
     mm_destroy(p);
     psn_tcb_suspend(p->tcb);
     p->exit_code = code;
     p->state = P_ZOMBIE;
+    proc_reparent(p);
+    proc_child_exited(p);
     if (p->pid == 1) {
         if (code & 0x7f) printf("persona: init killed by signal %d\n", code & 0x7f);
         else printf("persona: init exited with status %d\n", code >> 8);
@@ -210,6 +216,13 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_getrandom: return sys_getrandom(p, a[0], a[1]);
     case LINUX_SYS_rt_sigaction: return sys_rt_sigaction(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_rt_sigprocmask: return sys_rt_sigprocmask(p, a[0], a[1], a[2], a[3]);
+    case LINUX_SYS_clone:
+        if (a[0] & 0x100) return -ENOSYS;   /* CLONE_VM: threads come next */
+        return proc_fork(p);
+    case LINUX_SYS_execve: return proc_execve(p, a[0], a[1], a[2]);
+    case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2]);
+    case LINUX_SYS_kill: return proc_kill(p, (int64_t)a[0], a[1]);
+    case LINUX_SYS_tkill: case LINUX_SYS_tgkill: return proc_kill(p, (int64_t)(nr == LINUX_SYS_tkill ? a[0] : a[1]), nr == LINUX_SYS_tkill ? a[1] : a[2]);
     case LINUX_SYS_reboot:
         if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))
             return -EINVAL;

@@ -725,6 +725,7 @@ static void test_synthetic_malformed(void **state)
 
 int main(void)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_qemu_gicv2),
         cmocka_unit_test(test_qemu_gicv3),

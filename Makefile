@@ -97,6 +97,6 @@ bench-check: $(B)/kernel.img $(B)/bench/bench
 -include tests/host/host.mk
 
 clean:
-	rm -rf $(B)/kernel $(B)/root $(B)/kernel.elf $(B)/kernel.img $(GEN)
+	rm -rf $(B)/kernel $(B)/root $(B)/kernel.elf $(B)/kernel.img $(GEN) $(B)/host $(B)/test $(B)/compat
 
 -include $(KERNEL_OBJ:.o=.d) $(ROOT_OBJ:.o=.d)

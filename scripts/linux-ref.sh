@@ -19,6 +19,7 @@
 #                  so one guest instruction = 1 ns of virtual time)
 #   TIMEOUT=600    seconds before QEMU is killed (the script then fails)
 #   LINUX_DIR=...  cache directory (default: build/linux under the repo)
+#   EXTRA_ROOT=dir files added to the initramfs next to /init
 #
 # The init is expected to power the machine off (reboot(RB_POWER_OFF)); QEMU
 # runs with -no-reboot so a panic ends the run too. Exits non-zero if QEMU
@@ -88,6 +89,8 @@ root=$work/root
 mkdir -p "$root/dev" "$root/tmp" "$root/proc"
 cp "$init_bin" "$root/init"
 chmod 0755 "$root/init"
+# EXTRA_ROOT=dir: more files for the boot image (test programs, data).
+[ -n "${EXTRA_ROOT:-}" ] && cp -a "$EXTRA_ROOT"/. "$root"/
 # The kernel's built-in initramfs usually provides /dev/console already; the
 # init also copes without it.
 mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true

@@ -14,8 +14,8 @@ run_part() {  # run_part NAME COMMAND...: run, show output, add its last "N pass
     line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
     if [ -n "$line" ]; then
         local p f
-        p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\1/')
-        f=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed, ([0-9]+) failed.*/\2/')
+        p=$(echo " $line" | sed -E 's/^.*[^0-9]([0-9]+) passed, ([0-9]+) failed.*$/\1/')
+        f=$(echo " $line" | sed -E 's/^.*[^0-9]([0-9]+) passed, ([0-9]+) failed.*$/\2/')
         total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then total_fail=$((total_fail + 1)); echo "$name: exit status $rc"; fi
     else
@@ -33,6 +33,7 @@ run_part "kernel tests, GICv3, entered at EL2, 2 GiB" /usr/bin/python3 scripts/g
 if [ -f tests/host/host.mk ]; then
     run_part "host unit tests" make --no-print-directory host-test
 fi
+run_part "Linux compatibility: the same binaries on Persona and on Linux" bash scripts/compat-test.sh
 run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -34,7 +34,7 @@ host-dtbs:
 	@set -e; \
 	dump() { f=$$1; shift; \
 	    $(HOST_QEMU) -cpu cortex-a72 -nographic -nic none "$$@" -machine dumpdtb=$(HOST_B)/$$f \
-	        > $(HOST_B)/qemu-$$f.log 2>&1 && test -s $(HOST_B)/$$f || { cat $(HOST_B)/qemu-$$f.log; exit 1; }; }; \
+	        > $(HOST_B)/qemu.log 2>&1 && test -s $(HOST_B)/$$f || { cat $(HOST_B)/qemu.log; exit 1; }; }; \
 	dump virt-gicv2.dtb -M virt,gic-version=2 -m 1024; \
 	dump virt-gicv3.dtb -M virt,gic-version=3 -m 1024; \
 	dump virt-el2.dtb -M virt,virtualization=on -m 1024; \

@@ -493,7 +493,7 @@ static void test_random_sequences(void **state)
                 ok++;
                 assert_false(self_delete);
             }
-            if (self_delete) assert_int_equal(res, -EBUSY);
+            if (self_delete) assert_true(res == -EBUSY || res == -EPERM); /* EPERM: a cnode cap without W */
             check_invariants();
             if (res == 0 && label == PSN_M_CNODE_SAVE_CALLER) w->caller.reply_gen++; /* a new call later */
         }

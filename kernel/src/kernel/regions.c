@@ -3,6 +3,7 @@
 
 void regions_reserve(region_list_t *l, paddr_t s, paddr_t e)
 {
+    if (s >= e) return;
     for (int i = 0; i < l->n; i++) {
         region_t *r = &l->r[i];
         if (e <= r->start || s >= r->end) continue;
@@ -37,6 +38,7 @@ int region_split_pow2(paddr_t s, paddr_t e, unsigned min_bits, unsigned max_bits
                       paddr_t *base, uint8_t *bits, int max)
 {
     int n = 0;
+    if (ALIGN_UP(s, BIT(min_bits)) < s) return 0;
     s = ALIGN_UP(s, BIT(min_bits));
     while (s < e && n < max) {
         unsigned b = min_bits;

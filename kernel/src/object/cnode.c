@@ -18,6 +18,7 @@ long decode_cnode(invocation_t *inv)
 {
     cnode_ref_t dst_cs = { inv->cap->obj, inv->cap->extra };
     cap_t *dst = cnode_slot(&dst_cs, inv->mr[0]);
+    if (!(inv->cap->rights & PSN_RIGHT_W)) return -EPERM;
     if (!dst) return -EINVAL;
     switch (inv->label) {
     case PSN_M_CNODE_COPY:

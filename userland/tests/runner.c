@@ -1,0 +1,39 @@
+/*
+ * The compatibility test runner: the same static binary is /init on Persona and on Linux. It runs
+ * each program under /tests in turn (fork, execve, wait4) and reports how each ended; the programs
+ * print their own "ok - ..." lines. Then it powers the machine off.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+
+static const char *const tests[] = { "t_ident", "t_time", "t_proc", "t_cow", "t_mmap", "t_errors", 0 };
+
+int main(int argc, char **argv)
+{
+    const char *const *list = argc > 1 ? (const char *const *)&argv[1] : tests;
+    for (int i = 0; list[i]; i++) {
+        char path[128];
+        snprintf(path, sizeof(path), "/tests/%s", list[i]);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            execl(path, path, (char *)0);
+            printf("not ok - %s: exec failed\n", list[i]);
+            _exit(127);
+        }
+        int st = 0;
+        if (pid < 0 || waitpid(pid, &st, 0) != pid) { printf("not ok - %s: fork/wait failed\n", list[i]); continue; }
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0) printf("ok - %s ran to its end\n", list[i]);
+        else printf("not ok - %s ended with status 0x%x\n", list[i], st);
+    }
+    /* reap orphans the tests left behind */
+    while (waitpid(-1, 0, WNOHANG) > 0) {}
+    printf("TESTS DONE\n");
+    fflush(stdout);
+    sync();
+    if (getpid() == 1) reboot(RB_POWER_OFF);
+    return 0;
+}

@@ -71,14 +71,29 @@ $(B)/kernel.elf: $(KERNEL_OBJ) kernel/arch/aarch64/src/kernel.lds
 $(B)/kernel.img: $(B)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
-run: $(B)/kernel.img
-	$(QEMU) $(QEMU_MACHINE) -kernel $< -append "$(ARGS)"
+# make run INIT=path/to/static-binary ARGS='...': that program is /init, pid 1, with ARGS as argv[1..];
+# EXTRA_ROOT=dir adds a directory's files to the boot image.
+ifneq ($(INIT),)
+RUN_INITRD := $(B)/run/initrd.cpio
+RUN_APPEND := init=/init -- $(ARGS)
+.PHONY: $(RUN_INITRD)
+$(RUN_INITRD):
+	@rm -rf $(B)/run/root && mkdir -p $(B)/run/root
+	@if [ -n "$(EXTRA_ROOT)" ]; then cp -a "$(EXTRA_ROOT)"/. $(B)/run/root/; fi
+	@cp "$(INIT)" $(B)/run/root/init
+	@cd $(B)/run/root && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 > ../initrd.cpio
+else
+RUN_APPEND := $(ARGS)
+endif
 
-debug: $(B)/kernel.img
+run: $(B)/kernel.img $(RUN_INITRD)
+	$(QEMU) $(QEMU_MACHINE) -kernel $< $(if $(RUN_INITRD),-initrd $(RUN_INITRD)) -append "$(RUN_APPEND)"
+
+debug: $(B)/kernel.img $(RUN_INITRD)
 	@echo "QEMU is halted with a gdb stub on :1234. In another terminal:"
 	@echo "  gdb-multiarch $(B)/kernel.elf -ex 'target remote :1234'"
 	@echo "  (add-symbol-file $(B)/root/root.debug.elf for the root task)"
-	$(QEMU) $(QEMU_MACHINE) -kernel $< -append "$(ARGS)" -S -gdb tcp::1234
+	$(QEMU) $(QEMU_MACHINE) -kernel $< $(if $(RUN_INITRD),-initrd $(RUN_INITRD)) -append "$(RUN_APPEND)" -S -gdb tcp::1234
 
 # The benchmark program: a static musl binary for Linux, the same file on both systems.
 $(B)/bench/bench: userland/bench/bench.c | $(DEPS_STAMP)

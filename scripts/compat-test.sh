@@ -16,8 +16,8 @@ echo "this is not an ELF file" > $root/tests/notelf.txt
 chmod 755 $root/tests/notelf.txt
 cp $out/runner $root/init
 (cd $root && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > $out/persona.cpio
-timeout 600 qemu-system-aarch64 -M virt -cpu cortex-a72 -m 1024 -nographic -no-reboot -nic none \
+timeout 120 qemu-system-aarch64 -M virt -cpu cortex-a72 -m 1024 -nographic -no-reboot -nic none \
     -kernel build/kernel.img -initrd $out/persona.cpio -append "init=/init" </dev/null >$out/persona.log 2>&1 || true
 rm $root/init
-ICOUNT=0 EXTRA_ROOT=$root scripts/linux-ref.sh $out/linux.log $out/runner >/dev/null 2>&1 || echo "compat: the Linux run failed (see $out/linux.log)"
+TIMEOUT=120 ICOUNT=0 EXTRA_ROOT=$root scripts/linux-ref.sh $out/linux.log $out/runner >/dev/null 2>&1 || echo "compat: the Linux run failed (see $out/linux.log)"
 exec /usr/bin/python3 scripts/compat-compare.py $out/linux.log $out/persona.log

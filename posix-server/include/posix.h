@@ -51,14 +51,21 @@ typedef struct proc {
     pagemap_t pm;
     vma_t *vmas;
     uint64_t brk_start, brk, mmap_base;
-    uint64_t sigactions[64][4];   /* handler, flags, restorer, mask: stored for the process */
-    uint64_t sigmask;
+    uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
+    uint64_t sigmask, pending;    /* bit n-1: signal n */
+    uint64_t altstack[3];         /* ss_sp, ss_flags, ss_size */
+    uint64_t saved_mask;          /* rt_sigsuspend: the mask to restore after the handler */
+    int has_saved_mask;
+    uint64_t sys_x0;              /* first argument of a blocking syscall (to restart it) */
+    uint64_t sys_nr;
+    uint64_t wait_set;            /* P_SIGWAIT: the signals rt_sigtimedwait accepts */
     uint64_t reply;               /* saved reply cap while the process waits in a syscall */
     uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none */
     uint64_t clear_tid;
     char comm[16];
 } proc_t;
-enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_ZOMBIE };
+enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_ZOMBIE };
+extern int sleepers;  /* processes with a wake_at deadline */
 
 extern proc_t procs[MAX_PROCS];
 extern uint64_t server_ep;
@@ -87,6 +94,21 @@ long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
 void proc_reply(proc_t *p, long value);  /* answer a process waiting in a syscall */
 long mm_fork(proc_t *parent, proc_t *child);
+
+/* signals (signal_ops.c) */
+#define SA_SIGINFO 4UL
+#define SA_RESTORER 0x04000000UL
+#define SA_ONSTACK 0x08000000UL
+#define SA_RESTART 0x10000000UL
+#define SA_NODEFER 0x40000000UL
+#define SA_RESETHAND 0x80000000UL
+void sig_send(proc_t *p, int sig, int code, int from_pid);  /* generate: pend, then act */
+int sig_deliverable(proc_t *p);                          /* a pending, unblocked signal, or 0 */
+/* Answer p's current syscall with result r, running a signal handler first if one is due. */
+void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
+long sig_return(proc_t *p, uint64_t sp);
+int sig_force(proc_t *p, int sig, int code, uint64_t addr);
+long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
 
 /* syscalls (syscall_ops.c); returns the result, or SYSCALL_NO_REPLY when the caller must wait */
 #define SYSCALL_NO_REPLY ((long)0x7fff0000)

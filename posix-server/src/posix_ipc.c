@@ -20,11 +20,16 @@ int posix_spawn_init(const char *path, char *const argv[])
     return 0;
 }
 
-static void kill_proc(proc_t *p, int sig, const char *what, uint64_t pc, uint64_t addr)
+proc_t *current_caller;
+extern uint64_t sp_at_syscall;
+
+/* A fault raises sig: a handler runs, or the process dies (logged). Returns 1 to resume it. */
+static int fault_signal(proc_t *p, int sig, int code, const char *what, uint64_t pc, uint64_t addr)
 {
+    if (sig_force(p, sig, code, addr)) return 1;
     printf("posix-server: pid %d (%s) killed by signal %d: %s at pc 0x%lx, address 0x%lx\n", p->pid, p->comm, sig,
            what, pc, addr);
-    proc_exit(p, sig);
+    return 0;
 }
 
 /* Handle one message; returns 1 if the sender gets an answer now (in m), 0 if not. */
@@ -36,28 +41,34 @@ static int handle(psn_msg_t *m)
     if (p->state == P_FREE || p->state == P_ZOMBIE) return 0;
     if (label == PSN_FAULT_SYSCALL) {
         uint64_t a[6] = { m->mr[0], m->mr[1], m->mr[2], m->mr[3], m->mr[4], m->mr[5] };
-        long r = posix_syscall(p, m->mr[PSN_FAULT_SYSCALL_NR], a);
+        uint64_t nr = m->mr[PSN_FAULT_SYSCALL_NR];
+        p->sys_nr = nr;
+        p->sys_x0 = a[0];
+        sp_at_syscall = m->mr[PSN_FAULT_SYSCALL_SP];
+        current_caller = p;
+        long r = posix_syscall(p, nr, a);
+        current_caller = 0;
         if (r == SYSCALL_NO_REPLY) {
-            if (p->state == P_SLEEP || p->state == P_WAIT) psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
+            if (p->state != P_RUN && p->state != P_ZOMBIE) psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
             return 0;
         }
-        m->mr[0] = (uint64_t)r;
-        m->info = psn_info(0, 1);
-        return 1;
+        if (p->state == P_ZOMBIE) return 0;
+        sig_reply_current(p, r, m);
+        return p->state != P_ZOMBIE;
     }
     if (label == PSN_FAULT_VM) {
         uint64_t esr = m->mr[PSN_FAULT_VM_ESR], addr = m->mr[PSN_FAULT_VM_ADDR];
         int exec = (int)m->mr[PSN_FAULT_VM_IS_INSTR], write = !exec && ((esr >> 6) & 1);
-        if (mm_fault(p, addr, write, exec) < 0) {
-            kill_proc(p, 11, "segmentation fault", m->mr[PSN_FAULT_VM_PC], addr);
-            return 0;
-        }
+        long r = mm_fault(p, addr, write, exec);
         m->info = 0;
+        if (r < 0) return fault_signal(p, 11, r == -EFAULT ? 1 : 2, "segmentation fault", m->mr[PSN_FAULT_VM_PC], addr);
         return 1;
     }
     uint64_t ec = m->mr[PSN_FAULT_EXCEPTION_ESR] >> 26;
-    kill_proc(p, ec == 0 ? 4 : 7, ec == 0 ? "illegal instruction" : "bus error", m->mr[0], m->mr[3]);
-    return 0;
+    m->info = 0;
+    if (ec == 0x3c) return fault_signal(p, 5, 1, "breakpoint", m->mr[0], m->mr[0]);  /* brk: SIGTRAP */
+    return fault_signal(p, ec == 0 || ec == 0x0e ? 4 : 7, ec == 0 ? 1 : 2, ec == 0 ? "illegal instruction" : "bus error",
+                        m->mr[0], m->mr[3]);
 }
 
 /*

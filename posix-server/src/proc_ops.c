@@ -92,13 +92,20 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     static char *argv[65], *envp[65];
     long r = copy_in_str(p, path, upath, sizeof(path));
     if (r < 0) return r;
+    /* (handled signals go back to their default action once the new image is in place) */
     uint64_t room = sizeof(strings);
     if ((r = copy_strv(p, uargv, argv, 64, strings, &room))) return r;
     if ((r = copy_strv(p, uenvp, envp, 64, strings + sizeof(strings) - room, &room))) return r;
     uint64_t size;
     const uint8_t *elf = initrd_find(path, &size);
     if (!elf) return -ENOENT;
-    return exec_image(p, elf, size, path, argv, envp);
+    r = exec_image(p, elf, size, path, argv, envp);
+    if (r == 0) {
+        for (int i = 0; i < 64; i++)
+            if (p->sigactions[i][0] > 1) memset(p->sigactions[i], 0, sizeof(p->sigactions[i]));
+        p->altstack[0] = p->altstack[1] = p->altstack[2] = 0;
+    }
+    return r;
 }
 
 static void free_zombie(proc_t *z)
@@ -163,13 +170,6 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
     proc_t *t = proc_by_pid((int)pid);
     if (!t || t->state == P_ZOMBIE) return -ESRCH;
     if (sig == 0) return 0;
-    uint64_t handler = t->sigactions[sig - 1][0];
-    int ignored_by_default = sig == 17 || sig == 23 || sig == 28; /* SIGCHLD, SIGURG, SIGWINCH */
-    if (handler == 1 || (handler == 0 && ignored_by_default)) return 0; /* SIG_IGN, or ignored */
-    if (sig == 19 || sig == 20 || sig == 18) return 0;                /* stop/continue: with the tty */
-    if (handler > 1 && sig != 9) return -ENOSYS;                       /* handlers: not yet */
-    /* default action: terminate */
-    int self = t == p;
-    proc_exit(t, (int)sig);
-    return self ? SYSCALL_NO_REPLY : 0;
+    sig_send(t, (int)sig, 0, p->pid);
+    return t == p && t->state == P_ZOMBIE ? SYSCALL_NO_REPLY : 0;
 }

@@ -4,7 +4,7 @@
 proc_t procs[MAX_PROCS];
 static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
 static uint8_t logged[LINUX_NR_SYSCALLS];
-static int sleepers;  /* processes in P_SLEEP with a deadline */
+int sleepers;  /* processes waiting with a deadline */
 
 proc_t *proc_by_pid(int pid)
 {
@@ -163,19 +163,24 @@ void proc_reparent(proc_t *dead);
 
 void proc_exit(proc_t *p, int code)
 {
-    if (p->state == P_SLEEP && p->wake_at) sleepers--;
+    if (p->wake_at) sleepers--;
+    p->wake_at = 0;
     mm_destroy(p);
     psn_tcb_suspend(p->tcb);
     p->exit_code = code;
     p->state = P_ZOMBIE;
     proc_reparent(p);
     proc_child_exited(p);
+    proc_t *parent = proc_by_pid(p->ppid);
+    if (parent) sig_send(parent, 17, 0, p->pid);  /* SIGCHLD */
     if (p->pid == 1) {
         if (code & 0x7f) printf("persona: init killed by signal %d\n", code & 0x7f);
         else printf("persona: init exited with status %d\n", code >> 8);
         psn_halt();
     }
 }
+
+uint64_t sp_at_syscall;  /* the caller's sp, for sigreturn and sigaltstack */
 
 long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
 {
@@ -222,6 +227,66 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_execve: return proc_execve(p, a[0], a[1], a[2]);
     case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2]);
     case LINUX_SYS_kill: return proc_kill(p, (int64_t)a[0], a[1]);
+    case LINUX_SYS_rt_sigreturn: return sig_return(p, sp_at_syscall);
+    case LINUX_SYS_sigaltstack: return sig_altstack(p, a[0], a[1], sp_at_syscall);
+    case LINUX_SYS_rt_sigpending: {
+        if (a[1] != 8) return -EINVAL;
+        uint64_t s = p->pending & p->sigmask;
+        return copy_out(p, a[0], &s, 8);
+    }
+    case LINUX_SYS_rt_sigsuspend: {
+        uint64_t m;
+        if (a[1] != 8) return -EINVAL;
+        if (copy_in(p, &m, a[0], 8)) return -EFAULT;
+        p->saved_mask = p->sigmask;
+        p->has_saved_mask = 1;
+        p->sigmask = m & ~((1UL << 8) | (1UL << 18));
+        if (sig_deliverable(p)) return -EINTR;  /* the handler runs as the call returns */
+        p->state = P_PAUSE;
+        return SYSCALL_NO_REPLY;
+    }
+    case LINUX_SYS_ppoll:
+        if (a[1] != 0) return -ENOSYS;           /* file descriptors come with the VFS */
+        if (a[3]) {
+            uint64_t m;
+            if (copy_in(p, &m, a[3], 8)) return -EFAULT;
+            p->saved_mask = p->sigmask;
+            p->has_saved_mask = 1;
+            p->sigmask = m & ~((1UL << 8) | (1UL << 18));
+        }
+        if (sig_deliverable(p)) return -EINTR;
+        if (a[2]) {
+            long r = sys_nanosleep(p, a[2]);
+            if (r != SYSCALL_NO_REPLY) return r;
+            p->state = P_PAUSE;                  /* times out with 0, or EINTR on a signal */
+            return SYSCALL_NO_REPLY;
+        }
+        p->state = P_PAUSE;
+        return SYSCALL_NO_REPLY;
+    case LINUX_SYS_rt_sigtimedwait: {
+        uint64_t set;
+        if (a[3] != 8) return -EINVAL;
+        if (copy_in(p, &set, a[0], 8)) return -EFAULT;
+        uint64_t ready = p->pending & set;
+        if (ready) {
+            int sig = __builtin_ctzl(ready) + 1;
+            p->pending &= ~(1UL << (sig - 1));
+            int32_t si[32] = { sig };
+            if (a[1] && copy_out(p, a[1], si, 128)) return -EFAULT;
+            return sig;
+        }
+        p->wait_set = set;
+        p->wait_status = a[1];
+        if (a[2]) {
+            long r = sys_nanosleep(p, a[2]);
+            if (r != SYSCALL_NO_REPLY) return r;
+            uint64_t ts[2];
+            copy_in(p, ts, a[2], 16);
+            if (!ts[0] && !ts[1]) { p->state = P_RUN; p->wake_at = 0; sleepers--; return -EAGAIN; }
+        }
+        p->state = P_SIGWAIT;
+        return SYSCALL_NO_REPLY;
+    }
     case LINUX_SYS_tkill: case LINUX_SYS_tgkill: return proc_kill(p, (int64_t)(nr == LINUX_SYS_tkill ? a[0] : a[1]), nr == LINUX_SYS_tkill ? a[1] : a[2]);
     case LINUX_SYS_reboot:
         if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))
@@ -242,13 +307,12 @@ void posix_timer_tick(void)
     uint64_t now = read_cntvct();
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *p = &procs[i];
-        if (p->state == P_SLEEP && p->wake_at && p->wake_at <= now) {
+        if ((p->state == P_SLEEP || p->state == P_SIGWAIT || p->state == P_PAUSE) && p->wake_at && p->wake_at <= now) {
             p->wake_at = 0;
             sleepers--;
+            long r = p->state == P_SIGWAIT ? -EAGAIN : 0;
             p->state = P_RUN;
-            psn_msg_t m = { 0 };
-            m.info = psn_info(0, 1);
-            psn_send(p->reply, &m);
+            proc_reply(p, r);
         }
     }
 }
@@ -258,6 +322,6 @@ uint64_t posix_next_deadline(void)
     uint64_t d = 0;
     if (!sleepers) return 0;
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].state == P_SLEEP && procs[i].wake_at && (!d || procs[i].wake_at < d)) d = procs[i].wake_at;
+        if (procs[i].wake_at && (!d || procs[i].wake_at < d)) d = procs[i].wake_at;
     return d;
 }

@@ -90,7 +90,11 @@ void ipc_unlink(tcb_t *t)
     t->q_next = t->q_prev = NULL;
     t->blocked_on = NULL;
     timeout_cancel(t);
-    if (t->state == TS_BLOCKED_REPLY) { t->reply_gen++; t->fault = 0; }
+    if (t->state == TS_BLOCKED_REPLY) t->reply_gen++;
+    /* A Linux syscall that was not answered runs again when the thread resumes. */
+    if (t->fault == PSN_FAULT_SYSCALL && (t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_REPLY))
+        t->ctx[CTX_PC] -= 4;
+    if (t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_REPLY) t->fault = 0;
 }
 
 void ipc_cancel(tcb_t *t, long err)

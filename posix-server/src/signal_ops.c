@@ -1,0 +1,256 @@
+/*
+ * Signals: generation, default actions, and handlers run on the process's stack with the signal
+ * frame laid out as Linux does on aarch64 (struct rt_sigframe: siginfo, then ucontext with the
+ * sigcontext), so that musl's handlers, SA_SIGINFO and sigreturn work unchanged.
+ */
+#include "posix.h"
+
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+/* struct rt_sigframe offsets (arch/arm64/kernel/signal.c, uapi asm/sigcontext.h, asm/ucontext.h) */
+#define F_INFO 0
+#define F_UC 128
+#define F_UC_STACK (F_UC + 16)
+#define F_UC_SIGMASK (F_UC + 40)
+#define F_MCTX (F_UC + 176)        /* uc_mcontext, 16-byte aligned */
+#define F_FAULT_ADDR F_MCTX
+#define F_REGS (F_MCTX + 8)
+#define F_SP (F_MCTX + 256)
+#define F_PC (F_MCTX + 264)
+#define F_PSTATE (F_MCTX + 272)
+#define F_RESERVED (F_MCTX + 288)
+#define FRAME_SIZE (F_RESERVED + 4096)
+#define F_RECORD FRAME_SIZE        /* struct frame_record { fp, lr } after the frame */
+
+static int default_ignored(int sig) { return sig == SIGCHLD || sig == 23 || sig == 28 || sig == SIGCONT; }
+static int is_stop(int sig) { return sig == SIGSTOP || sig == 20 || sig == 21 || sig == 22; }
+
+int sig_deliverable(proc_t *p)
+{
+    uint64_t d = p->pending & ~p->sigmask;
+    return d ? __builtin_ctzl(d) + 1 : 0;
+}
+
+static void regs_read(proc_t *p, uint64_t r[PSN_NUM_REGS])
+{
+    for (int i = 0; i < PSN_NUM_REGS; i += 12)
+        psn_tcb_read_regs(p->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &r[i]);
+}
+
+static void regs_write(proc_t *p, const uint64_t r[PSN_NUM_REGS])
+{
+    for (int i = 0; i < PSN_NUM_REGS; i += 12) {
+        int n = PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12;
+        uint64_t a[14] = { (uint64_t)i, (uint64_t)n };
+        memcpy(&a[2], &r[i], 8 * (uint64_t)n);
+        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
+    }
+}
+
+static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);
+
+/*
+ * Build the frame for sig on p's stack from registers r (r[0] is what the interrupted code sees in
+ * x0), and point r at the handler. Returns 0, or -EFAULT if the stack is unusable (then SIGSEGV).
+ */
+static long setup_frame(proc_t *p, int sig, int code, uint64_t r[PSN_NUM_REGS])
+{
+    return setup_frame_addr(p, sig, code, 0, r);
+}
+
+static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS])
+{
+    uint64_t *act = p->sigactions[sig - 1];
+    uint64_t sp = r[PSN_REG_SP];
+    int on_alt = p->altstack[2] && sp >= p->altstack[0] && sp < p->altstack[0] + p->altstack[2];
+    if ((act[1] & SA_ONSTACK) && p->altstack[2] && !(p->altstack[1] & 2) && !on_alt) sp = p->altstack[0] + p->altstack[2];
+    sp = (sp - FRAME_SIZE - 16) & ~15UL;
+    static uint8_t f[FRAME_SIZE + 16];
+    memset(f, 0, sizeof(f));
+    int32_t *si = (int32_t *)(f + F_INFO);
+    si[0] = sig;
+    si[2] = code;
+    *(uint64_t *)(f + F_INFO + 16) = addr;   /* si_addr (faults) */
+    *(uint64_t *)(f + F_FAULT_ADDR) = addr;
+    *(uint64_t *)(f + F_UC_STACK) = p->altstack[0];
+    *(uint32_t *)(f + F_UC_STACK + 8) = (uint32_t)(on_alt ? 1 : p->altstack[2] ? 0 : 2);
+    *(uint64_t *)(f + F_UC_STACK + 16) = p->altstack[2];
+    *(uint64_t *)(f + F_UC_SIGMASK) = p->has_saved_mask ? p->saved_mask : p->sigmask;
+    p->has_saved_mask = 0;
+    memcpy(f + F_REGS, r, 31 * 8);
+    *(uint64_t *)(f + F_SP) = r[PSN_REG_SP];
+    *(uint64_t *)(f + F_PC) = r[PSN_REG_PC];
+    *(uint64_t *)(f + F_PSTATE) = r[PSN_REG_PSTATE];
+    *(uint64_t *)(f + F_RECORD) = r[29];
+    *(uint64_t *)(f + F_RECORD + 8) = r[30];
+    if (copy_out(p, sp, f, sizeof(f))) return -EFAULT;
+    r[0] = (uint64_t)sig;
+    r[1] = sp + F_INFO;
+    r[2] = sp + F_UC;
+    r[29] = sp + F_RECORD;
+    r[30] = act[1] & SA_RESTORER ? act[2] : 0;
+    r[PSN_REG_SP] = sp;
+    r[PSN_REG_PC] = act[0];
+    if (!(act[1] & SA_NODEFER)) p->sigmask |= 1UL << (sig - 1);
+    p->sigmask |= act[3] & ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
+    if (act[1] & SA_RESETHAND) act[0] = SIG_DFL;
+    return 0;
+}
+
+/* Take the first deliverable signal. Returns its number if a handler must run, 0 otherwise;
+ * a default action that terminates has been carried out (p is a zombie then). */
+static int take_signal(proc_t *p)
+{
+    for (;;) {
+        int sig = sig_deliverable(p);
+        if (!sig) return 0;
+        p->pending &= ~(1UL << (sig - 1));
+        uint64_t h = p->sigactions[sig - 1][0];
+        if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) continue;
+        if (h == SIG_DFL) { proc_exit(p, sig); return 0; }
+        return sig;
+    }
+}
+
+/* Run the handler for sig now: p is stopped (waiting for us); x0 of the interrupted code is x0. */
+static void run_handler(proc_t *p, int sig, uint64_t x0)
+{
+    uint64_t r[PSN_NUM_REGS];
+    regs_read(p, r);
+    r[0] = x0;
+    if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
+    regs_write(p, r);
+}
+
+void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
+{
+    m->info = psn_info(0, 1);
+    m->mr[0] = (uint64_t)res;
+    int sig = take_signal(p);
+    if (p->state == P_ZOMBIE) { m->info = 0; return; }
+    if (!sig) return;
+    run_handler(p, sig, (uint64_t)res);
+    m->mr[0] = (uint64_t)sig;  /* the reply sets x0: the handler's first argument */
+}
+
+/* Interrupt a process waiting in the server (sleep, wait, pause): its syscall ends with EINTR, or
+ * starts again under SA_RESTART where Linux restarts it. */
+static void interrupt_wait(proc_t *p)
+{
+    int sig = take_signal(p);
+    if (p->state == P_ZOMBIE) return;
+    if (!sig) return;  /* ignored: keep waiting */
+    uint64_t r[PSN_NUM_REGS];
+    regs_read(p, r);
+    int restart = (p->sigactions[sig - 1][1] & SA_RESTART) && p->sys_nr == LINUX_SYS_wait4;
+    if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
+    else r[0] = (uint64_t)-EINTR;
+    if ((p->state == P_SLEEP || p->state == P_SIGWAIT) && p->wake_at) { p->wake_at = 0; sleepers--; }
+    p->state = P_RUN;
+    if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
+    regs_write(p, r);
+    proc_reply(p, sig);
+}
+
+/* A process running in user mode: stop its thread, then enter the handler. */
+static void interrupt_running(proc_t *p)
+{
+    psn_tcb_suspend(p->tcb);  /* a syscall it was making will run again after the handler */
+    int sig = take_signal(p);
+    if (p->state == P_ZOMBIE) return;
+    if (sig) {
+        uint64_t r[PSN_NUM_REGS];
+        regs_read(p, r);
+        if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
+        regs_write(p, r);
+    }
+    psn_tcb_resume(p->tcb);
+}
+
+extern proc_t *current_caller;  /* the process whose syscall is being served (posix_ipc.c) */
+
+/*
+ * A fault of p (stopped, waiting for our answer) raises sig: a handler runs if there is one and the
+ * signal is neither blocked nor ignored; otherwise the process dies, as Linux's force_sig does.
+ * Returns 1 if p should be answered (resumed), 0 if it died.
+ */
+int sig_force(proc_t *p, int sig, int code, uint64_t addr)
+{
+    uint64_t h = p->sigactions[sig - 1][0];
+    if (h <= SIG_IGN || (p->sigmask & (1UL << (sig - 1)))) { proc_exit(p, sig); return 0; }
+    uint64_t r[PSN_NUM_REGS];
+    regs_read(p, r);
+    if (setup_frame_addr(p, sig, code, addr, r)) { proc_exit(p, sig); return 0; }
+    regs_write(p, r);
+    return 1;
+}
+
+/* rt_sigtimedwait: a process waiting for one of a set of signals. */
+void sig_wait_accept(proc_t *p, int sig);
+
+void sig_wait_accept(proc_t *p, int sig)
+{
+    if (p->wake_at) { p->wake_at = 0; sleepers--; }
+    p->state = P_RUN;
+    if (p->wait_status) {
+        int32_t si[32] = { sig };
+        copy_out(p, p->wait_status, si, 128);
+    }
+    proc_reply(p, sig);
+}
+
+void sig_send(proc_t *p, int sig, int code, int from_pid)
+{
+    (void)code; (void)from_pid;
+    if (p->state == P_ZOMBIE || p->state == P_FREE) return;
+    if (sig == SIGKILL) { proc_exit(p, SIGKILL); return; }
+    uint64_t h = p->sigactions[sig - 1][0];
+    if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) return;
+    if (p->state == P_SIGWAIT && (p->wait_set & (1UL << (sig - 1)))) { sig_wait_accept(p, sig); return; }
+    p->pending |= 1UL << (sig - 1);
+    if (!sig_deliverable(p)) return;            /* blocked: it stays pending */
+    if (p == current_caller) return;            /* delivered when its syscall is answered */
+    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT) interrupt_wait(p);
+    else if (p->state == P_RUN) interrupt_running(p);
+}
+
+long sig_return(proc_t *p, uint64_t sp)
+{
+    static uint8_t f[FRAME_SIZE];
+    if (copy_in(p, f, sp, FRAME_SIZE)) { proc_exit(p, SIGSEGV); return SYSCALL_NO_REPLY; }
+    uint64_t r[PSN_NUM_REGS];
+    regs_read(p, r);
+    memcpy(r, f + F_REGS, 31 * 8);
+    r[PSN_REG_SP] = *(uint64_t *)(f + F_SP);
+    r[PSN_REG_PC] = *(uint64_t *)(f + F_PC);
+    r[PSN_REG_PSTATE] = *(uint64_t *)(f + F_PSTATE);  /* the kernel keeps only the flags */
+    p->sigmask = *(uint64_t *)(f + F_UC_SIGMASK) & ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
+    regs_write(p, r);
+    return (long)r[0];  /* the reply puts it back in x0 */
+}
+
+long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp)
+{
+    int on = p->altstack[2] && sp >= p->altstack[0] && sp < p->altstack[0] + p->altstack[2];
+    if (old) {
+        uint64_t o[3] = { p->altstack[0], (uint64_t)(on ? 1 : p->altstack[2] ? 0 : 2), p->altstack[2] };
+        if (copy_out(p, old, o, 24)) return -EFAULT;
+    }
+    if (ss) {
+        uint64_t n[3];
+        if (copy_in(p, n, ss, 24)) return -EFAULT;
+        if (on) return -EPERM;
+        uint32_t flags = (uint32_t)n[1];
+        if (flags & ~2u) return -EINVAL;
+        if (flags & 2) { p->altstack[0] = p->altstack[2] = 0; p->altstack[1] = 2; return 0; }
+        if (n[2] < 2048) return -ENOMEM;
+        p->altstack[0] = n[0]; p->altstack[1] = 0; p->altstack[2] = n[2];
+    }
+    return 0;
+}

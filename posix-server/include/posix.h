@@ -42,15 +42,32 @@ uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 
 #define VMA_SHARED 2
 typedef struct vma { uint64_t start, end; uint32_t prot, flags; struct vma *next; } vma_t;
 
+/* An address space, shared by the threads of a process (CLONE_VM). */
+typedef struct mm {
+    uint64_t vspace;              /* its VSPACE cap (slot in the server's cspace) */
+    vma_t *vmas;
+    pagemap_t pm;
+    uint64_t brk_start, brk, mmap_base;
+    int users;                    /* threads using it */
+} mm_t;
+mm_t *mm_new(void);
+void mm_put(mm_t *mm);            /* a thread stops using it; the last one frees it */
+
+/*
+ * A thread; a process is the group of threads with the same tgid, led by the thread whose pid (its
+ * tid) is the tgid. Process-wide state (parent, children, exit status, signal actions) is kept in
+ * the leader (grp); each thread has its own registers, mask and blocking state.
+ */
 typedef struct proc {
-    int pid, ppid, state;         /* state: P_FREE, P_RUN, P_SLEEP, P_WAIT, P_ZOMBIE */
+    int pid, ppid, state;         /* pid: the thread id; state: P_FREE, P_RUN, P_SLEEP, ... */
+    int tgid;
+    struct proc *grp;             /* the thread-group leader (itself for the leader) */
+    mm_t *mm;
     int wait_pid;                 /* P_WAIT: the pid (or -1 any) wait4 waits for */
     uint64_t wait_status, wait_opts;
     int exit_code;
-    uint64_t vspace, cnode, tcb;  /* slots in the server's cspace */
-    pagemap_t pm;
-    vma_t *vmas;
-    uint64_t brk_start, brk, mmap_base;
+    uint64_t cnode, tcb;          /* slots in the server's cspace */
+    int exiting;                  /* exit_group in progress */
     uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
     uint64_t sigmask, pending;    /* bit n-1: signal n */
     uint64_t altstack[3];         /* ss_sp, ss_flags, ss_size */
@@ -59,12 +76,15 @@ typedef struct proc {
     uint64_t sys_x0;              /* first argument of a blocking syscall (to restart it) */
     uint64_t sys_nr;
     uint64_t wait_set;            /* P_SIGWAIT: the signals rt_sigtimedwait accepts */
+    uint64_t futex_key[2];        /* P_FUTEX: what it waits on */
+    uint32_t futex_bits;
     uint64_t reply;               /* saved reply cap while the process waits in a syscall */
     uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none */
     uint64_t clear_tid;
     char comm[16];
 } proc_t;
-enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_ZOMBIE };
+enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_ZOMBIE, P_DEAD };
+/* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
 extern int sleepers;  /* processes with a wake_at deadline */
 
 extern proc_t procs[MAX_PROCS];
@@ -89,9 +109,15 @@ const uint8_t *initrd_find(const char *path, uint64_t *size);
 /* processes (proc_ops.c) */
 proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */
 long proc_fork(proc_t *p);
+long proc_clone(proc_t *p, uint64_t a[6]);
+void thread_exit(proc_t *t, int code);    /* one thread ends (exit) */
+void group_exit(proc_t *p, int code);     /* every thread of p's process ends (exit_group, kill) */
+long futex_op(proc_t *p, uint64_t a[6]);
+void futex_cancel(proc_t *t);
 long proc_execve(proc_t *p, uint64_t path, uint64_t argv, uint64_t envp);
 long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
+long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig);
 void proc_reply(proc_t *p, long value);  /* answer a process waiting in a syscall */
 long mm_fork(proc_t *parent, proc_t *child);
 

@@ -90,8 +90,8 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
             phdr_va = base + ph[i].vaddr + (eh->phoff - ph[i].offset);
         if (end > top) top = end;
     }
-    p->brk_start = p->brk = top;
-    p->mmap_base = USER_MMAP_TOP;
+    p->mm->brk_start = p->mm->brk = top;
+    p->mm->mmap_base = USER_MMAP_TOP;
     mm_map_anon(p, USER_STACK_TOP - 256 * 1024, 256 * 1024, PROT_READ | PROT_WRITE, 0);
     mm_find(p, USER_STACK_TOP - 1)->flags = VMA_GROWSDOWN;
 

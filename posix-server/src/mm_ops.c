@@ -74,27 +74,55 @@ static void pm_free_level(uint64_t *t, int lvl)
 static long vs_map(proc_t *p, uint32_t f, uint64_t va, uint64_t pm_bits)
 {
     uint64_t rights = PSN_RIGHT_R | (pm_bits & PM_W ? PSN_RIGHT_W : 0) | (pm_bits & PM_X ? PSN_RIGHT_X : 0);
-    long r = psn_vspace_map(p->vspace, frame_get(f)->slot, va, rights);
+    long r = psn_vspace_map(p->mm->vspace, frame_get(f)->slot, va, rights);
     if (r == -ENOMEM) {
         uint64_t ut = slot_alloc();
         if (psn_retype(obj_pool(), PSN_OBJ_UNTYPED, 18, ut, 1)) return -ENOMEM;
-        psn_vspace_set_pool(p->vspace, ut);
-        r = psn_vspace_map(p->vspace, frame_get(f)->slot, va, rights);
+        psn_vspace_set_pool(p->mm->vspace, ut);
+        r = psn_vspace_map(p->mm->vspace, frame_get(f)->slot, va, rights);
     }
     return r;
+}
+
+/* ---- address spaces ---- */
+static uint64_t free_vspaces[64];
+static int n_free_vspaces;
+
+mm_t *mm_new(void)
+{
+    mm_t *mm = heap_alloc(sizeof(mm_t));
+    if (n_free_vspaces) {
+        mm->vspace = free_vspaces[--n_free_vspaces];
+    } else {
+        mm->vspace = obj_new(PSN_OBJ_VSPACE, 0);
+        psn_vspace_set_pool(mm->vspace, obj_new(PSN_OBJ_UNTYPED, 18));
+    }
+    mm->users = 1;
+    mm->mmap_base = USER_MMAP_TOP;
+    return mm;
+}
+
+void mm_put(mm_t *mm)
+{
+    if (--mm->users > 0) return;
+    proc_t tmp = { .mm = mm };
+    mm_destroy(&tmp);
+    /* the address space is empty now: keep it (and its page tables) for the next process */
+    if (n_free_vspaces < 64) free_vspaces[n_free_vspaces++] = mm->vspace;
+    heap_free(mm, sizeof(mm_t));
 }
 
 /* ---- areas ---- */
 vma_t *mm_find(proc_t *p, uint64_t addr)
 {
-    for (vma_t *v = p->vmas; v; v = v->next)
+    for (vma_t *v = p->mm->vmas; v; v = v->next)
         if (addr >= v->start && addr < v->end) return v;
     return 0;
 }
 
 static void vma_insert(proc_t *p, vma_t *n)
 {
-    vma_t **pp = &p->vmas;
+    vma_t **pp = &p->mm->vmas;
     while (*pp && (*pp)->start < n->start) pp = &(*pp)->next;
     n->next = *pp;
     *pp = n;
@@ -118,9 +146,9 @@ static uint64_t pm_bits_for(uint32_t prot) { return (prot & PROT_WRITE ? PM_W : 
 static void unmap_pages(proc_t *p, uint64_t start, uint64_t end)
 {
     for (uint64_t va = start; va < end; va += PAGE) {
-        uint64_t *e = pm_entry(&p->pm, va, 0);
+        uint64_t *e = pm_entry(&p->mm->pm, va, 0);
         if (!e || !(*e & PM_PRESENT)) continue;
-        psn_vspace_unmap(p->vspace, va);
+        psn_vspace_unmap(p->mm->vspace, va);
         frame_put((uint32_t)(*e >> 12));
         *e = 0;
     }
@@ -132,7 +160,7 @@ long mm_unmap(proc_t *p, uint64_t start, uint64_t len)
     if ((start & (PAGE - 1)) || len == 0 || end <= start || end > USER_STACK_TOP) return -EINVAL;
     vma_split_at(p, start);
     vma_split_at(p, end);
-    for (vma_t **pp = &p->vmas; *pp;) {
+    for (vma_t **pp = &p->mm->vmas; *pp;) {
         vma_t *v = *pp;
         if (v->start >= start && v->end <= end) {
             unmap_pages(p, v->start, v->end);
@@ -148,12 +176,12 @@ long mm_unmap(proc_t *p, uint64_t start, uint64_t len)
 /* A free range of len bytes below the mmap base, or 0. */
 static uint64_t find_gap(proc_t *p, uint64_t len)
 {
-    uint64_t top = p->mmap_base;
+    uint64_t top = p->mm->mmap_base;
     for (;;) {
         uint64_t start = top - len;
-        if (start < p->brk + (64UL << 20) || start > top) return 0;
+        if (start < p->mm->brk + (64UL << 20) || start > top) return 0;
         vma_t *clash = 0;
-        for (vma_t *v = p->vmas; v; v = v->next)
+        for (vma_t *v = p->mm->vmas; v; v = v->next)
             if (v->start < top && v->end > start) clash = v;
         if (!clash) return start;
         top = clash->start;
@@ -191,15 +219,15 @@ long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot)
     }
     vma_split_at(p, start);
     vma_split_at(p, end);
-    for (vma_t *v = p->vmas; v; v = v->next) {
+    for (vma_t *v = p->mm->vmas; v; v = v->next) {
         if (v->start < start || v->end > end) continue;
         v->prot = prot;
         for (uint64_t va = v->start; va < v->end; va += PAGE) {
-            uint64_t *e = pm_entry(&p->pm, va, 0);
+            uint64_t *e = pm_entry(&p->mm->pm, va, 0);
             if (!e || !(*e & PM_PRESENT)) continue;
             uint32_t f = (uint32_t)(*e >> 12);
             *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(prot);
-            if (prot == 0) psn_vspace_unmap(p->vspace, va);
+            if (prot == 0) psn_vspace_unmap(p->mm->vspace, va);
             else vs_map(p, f, va, *e);
         }
     }
@@ -212,7 +240,7 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
     vma_t *v = mm_find(p, addr);
     if (!v) {
         /* the stack grows down into the gap below it, up to its limit */
-        for (vma_t *s = p->vmas; s; s = s->next)
+        for (vma_t *s = p->mm->vmas; s; s = s->next)
             if ((s->flags & VMA_GROWSDOWN) && addr < s->start && addr >= USER_STACK_TOP - USER_STACK_MAX) {
                 s->start = va;
                 v = s;
@@ -220,7 +248,7 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
         if (!v) return -EFAULT;
     }
     if ((write && !(v->prot & PROT_WRITE)) || (exec && !(v->prot & PROT_EXEC)) || !v->prot) return -EACCES;
-    uint64_t *e = pm_entry(&p->pm, va, 1);
+    uint64_t *e = pm_entry(&p->mm->pm, va, 1);
     if (!(*e & PM_PRESENT)) {
         uint32_t f = frame_alloc();
         if (!f) return -ENOMEM;
@@ -243,39 +271,39 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
 /* The child gets the parent's areas; private writable pages become shared read-only (copy on write). */
 long mm_fork(proc_t *parent, proc_t *child)
 {
-    vma_t **tail = &child->vmas;
-    for (vma_t *v = parent->vmas; v; v = v->next) {
+    vma_t **tail = &child->mm->vmas;
+    for (vma_t *v = parent->mm->vmas; v; v = v->next) {
         vma_t *n = heap_alloc(sizeof(vma_t));
         *n = *v;
         n->next = 0;
         *tail = n;
         tail = &n->next;
         for (uint64_t va = v->start; va < v->end; va += PAGE) {
-            uint64_t *e = pm_entry(&parent->pm, va, 0);
+            uint64_t *e = pm_entry(&parent->mm->pm, va, 0);
             if (!e || !(*e & PM_PRESENT)) continue;
             uint32_t f = (uint32_t)(*e >> 12);
             if ((*e & PM_W) && !(v->flags & VMA_SHARED)) {
                 *e &= ~PM_W;
                 if (vs_map(parent, f, va, *e)) return -ENOMEM;
             }
-            uint64_t *c = pm_entry(&child->pm, va, 1);
+            uint64_t *c = pm_entry(&child->mm->pm, va, 1);
             *c = *e;              /* the child maps it when it first touches it */
             frame_get(f)->ref++;
         }
     }
-    child->brk_start = parent->brk_start;
-    child->brk = parent->brk;
-    child->mmap_base = parent->mmap_base;
+    child->mm->brk_start = parent->mm->brk_start;
+    child->mm->brk = parent->mm->brk;
+    child->mm->mmap_base = parent->mm->mmap_base;
     return 0;
 }
 
 /* The server's view of the byte at uva, faulting it in as the process would; 0 if it may not. */
 static uint8_t *user_ptr(proc_t *p, uint64_t uva, int write)
 {
-    uint64_t *e = pm_entry(&p->pm, uva, 0);
+    uint64_t *e = pm_entry(&p->mm->pm, uva, 0);
     if (!e || !(*e & PM_PRESENT) || (write && !(*e & PM_W))) {
         if (mm_fault(p, uva, write, 0) < 0) return 0;
-        e = pm_entry(&p->pm, uva, 0);
+        e = pm_entry(&p->mm->pm, uva, 0);
     }
     return (uint8_t *)frame_ptr((uint32_t)(*e >> 12)) + (uva & (PAGE - 1));
 }
@@ -322,12 +350,12 @@ long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max)
 
 void mm_destroy(proc_t *p)
 {
-    while (p->vmas) {
-        vma_t *v = p->vmas;
+    while (p->mm->vmas) {
+        vma_t *v = p->mm->vmas;
         unmap_pages(p, v->start, v->end);
-        p->vmas = v->next;
+        p->mm->vmas = v->next;
         heap_free(v, sizeof(vma_t));
     }
-    if (p->pm.root) pm_free_level(p->pm.root, 0);
-    p->pm.root = 0;
+    if (p->mm->pm.root) pm_free_level(p->mm->pm.root, 0);
+    p->mm->pm.root = 0;
 }

@@ -38,7 +38,7 @@ static int handle(psn_msg_t *m)
     if (m->badge >= MAX_PROCS) return 0;
     proc_t *p = &procs[m->badge];
     uint64_t label = psn_info_label(m->info);
-    if (p->state == P_FREE || p->state == P_ZOMBIE) return 0;
+    if (p->state == P_FREE || p->state == P_ZOMBIE || p->state == P_DEAD) return 0;
     if (label == PSN_FAULT_SYSCALL) {
         uint64_t a[6] = { m->mr[0], m->mr[1], m->mr[2], m->mr[3], m->mr[4], m->mr[5] };
         uint64_t nr = m->mr[PSN_FAULT_SYSCALL_NR];

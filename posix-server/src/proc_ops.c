@@ -1,37 +1,44 @@
-/* Processes: creation, fork, execve, exit, wait4 and the default action of kill. */
+/* Processes and threads: creation, fork, clone, execve, exit, wait4 and kill. */
 #include "posix.h"
 
 static uint64_t fault_caps[MAX_PROCS];
 static int next_pid = 1;
 
-/* A process with a fresh thread, address space and fault endpoint; state P_RUN but not started. */
-proc_t *proc_new(int ppid)
+/* A free table entry with its thread object (kept across reuse: nothing is lost), running on mm. */
+static proc_t *entry_new(mm_t *mm)
 {
     proc_t *p = 0;
     for (int i = 0; i < MAX_PROCS && !p; i++)
         if (procs[i].state == P_FREE) p = &procs[i];
     if (!p) return 0;
     int idx = (int)(p - procs);
-    uint64_t reply = p->reply, vspace = p->vspace, cnode = p->cnode, tcb = p->tcb;
+    uint64_t reply = p->reply, cnode = p->cnode, tcb = p->tcb;
     memset(p, 0, sizeof(*p));
-    p->pid = next_pid++;
-    p->ppid = ppid;
-    /* Slots and kernel objects of a previous process in this entry are reused: nothing is lost. */
-    if (!vspace) {
-        vspace = obj_new(PSN_OBJ_VSPACE, 0);
-        psn_vspace_set_pool(vspace, obj_new(PSN_OBJ_UNTYPED, 18));
+    if (!tcb) {
         cnode = obj_new(PSN_OBJ_CNODE, 1);
         tcb = obj_new(PSN_OBJ_TCB, 0);
         reply = slot_alloc();
         fault_caps[idx] = slot_alloc();
         psn_cnode_mint(PSN_CAP_CNODE, fault_caps[idx], server_ep, PSN_RIGHT_W, (uint64_t)idx); /* badge: index */
     }
-    p->vspace = vspace;
     p->cnode = cnode;
     p->tcb = tcb;
     p->reply = reply;
-    psn_tcb_configure(p->tcb, p->cnode, p->vspace, fault_caps[idx], 100);
+    p->pid = next_pid++;
+    p->mm = mm;
+    psn_tcb_configure(p->tcb, p->cnode, mm->vspace, fault_caps[idx], 100);
     p->state = P_RUN;
+    return p;
+}
+
+proc_t *proc_new(int ppid)
+{
+    mm_t *mm = mm_new();
+    proc_t *p = entry_new(mm);
+    if (!p) { mm_put(mm); return 0; }
+    p->grp = p;
+    p->tgid = p->pid;
+    p->ppid = ppid;
     return p;
 }
 
@@ -43,28 +50,74 @@ void proc_reply(proc_t *p, long value)
     psn_send(p->reply, &m);
 }
 
-long proc_fork(proc_t *p)
+static void regs_copy(proc_t *from, proc_t *to, uint64_t x0, uint64_t sp, int set_tls, uint64_t tls)
 {
-    proc_t *c = proc_new(p->pid);
-    if (!c) return -EAGAIN;
-    if (mm_fork(p, c)) { mm_destroy(c); c->state = P_FREE; return -ENOMEM; }
     uint64_t regs[PSN_NUM_REGS];
-    for (int i = 0; i < PSN_NUM_REGS; i += 12) {
-        int n = PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12;
-        psn_tcb_read_regs(p->tcb, (uint64_t)i, (uint64_t)n, &regs[i]);
-    }
-    regs[0] = 0; /* fork returns 0 in the child */
+    for (int i = 0; i < PSN_NUM_REGS; i += 12)
+        psn_tcb_read_regs(from->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &regs[i]);
+    regs[0] = x0;
+    if (sp) regs[PSN_REG_SP] = sp;
+    if (set_tls) regs[PSN_REG_TPIDR] = tls;
     for (int i = 0; i < PSN_NUM_REGS; i += 12) {
         int n = PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12;
         uint64_t a[14] = { (uint64_t)i, (uint64_t)n };
         memcpy(&a[2], &regs[i], 8 * (uint64_t)n);
-        psn_invoke(c->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
+        psn_invoke(to->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
     }
-    memcpy(c->sigactions, p->sigactions, sizeof(p->sigactions));
+}
+
+/* fork, and clone without CLONE_THREAD: a new process with a copy-on-write copy of the memory. */
+static long fork_with_stack(proc_t *p, uint64_t sp)
+{
+    proc_t *c = proc_new(p->tgid);
+    if (!c) return -EAGAIN;
+    if (mm_fork(p, c)) { group_exit(c, 9); c->state = P_FREE; return -ENOMEM; }
+    regs_copy(p, c, 0, sp, 0, 0);
+    memcpy(c->sigactions, p->grp->sigactions, sizeof(c->sigactions));
+    memcpy(c->altstack, p->altstack, sizeof(c->altstack));
     c->sigmask = p->sigmask;
-    memcpy(c->comm, p->comm, sizeof(c->comm));
+    memcpy(c->comm, p->grp->comm, sizeof(c->comm));
     psn_tcb_resume(c->tcb);
     return c->pid;
+}
+
+long proc_fork(proc_t *p) { return fork_with_stack(p, 0); }
+
+#define CLONE_VM 0x100
+#define CLONE_SIGHAND 0x800
+#define CLONE_THREAD 0x10000
+#define CLONE_SETTLS 0x80000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_CHILD_SETTID 0x1000000
+
+/* clone(flags, stack, parent_tid, tls, child_tid) */
+long proc_clone(proc_t *p, uint64_t a[6])
+{
+    uint64_t flags = a[0];
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) return -EINVAL;
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -EINVAL;
+    if (!(flags & CLONE_THREAD)) {
+        /* vfork and posix_spawn (CLONE_VM without CLONE_THREAD) are served as fork: the child only
+         * runs until it calls execve or _exit, so a copy behaves the same. */
+        long pid = fork_with_stack(p, a[1]);
+        if (pid > 0 && (flags & CLONE_PARENT_SETTID)) copy_out(p, a[2], &pid, 4);
+        return pid;
+    }
+    proc_t *t = entry_new(p->mm);
+    if (!t) return -EAGAIN;
+    p->mm->users++;
+    t->grp = p->grp;
+    t->tgid = p->tgid;
+    t->sigmask = p->sigmask;
+    memcpy(t->comm, p->comm, sizeof(t->comm));
+    int tid = t->pid;
+    if ((flags & CLONE_PARENT_SETTID) && copy_out(p, a[2], &tid, 4)) { thread_exit(t, 0); return -EFAULT; }
+    if (flags & CLONE_CHILD_SETTID) copy_out(t, a[4], &tid, 4);
+    if (flags & CLONE_CHILD_CLEARTID) t->clear_tid = a[4];
+    regs_copy(p, t, 0, a[1], (flags & CLONE_SETTLS) != 0, a[3]);
+    psn_tcb_resume(t->tcb);
+    return tid;
 }
 
 /* Copy a NULL-terminated array of strings from the process into buf; fills vec. */
@@ -86,49 +139,53 @@ static long copy_strv(proc_t *p, uint64_t uv, char **vec, int max, char *buf, ui
     return 0;
 }
 
+static int live(proc_t *t)
+{
+    return t->state != P_FREE && t->state != P_DEAD && t->state != P_ZOMBIE;
+}
+
 long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 {
     static char path[256], strings[16384];
     static char *argv[65], *envp[65];
     long r = copy_in_str(p, path, upath, sizeof(path));
     if (r < 0) return r;
-    /* (handled signals go back to their default action once the new image is in place) */
     uint64_t room = sizeof(strings);
     if ((r = copy_strv(p, uargv, argv, 64, strings, &room))) return r;
     if ((r = copy_strv(p, uenvp, envp, 64, strings + sizeof(strings) - room, &room))) return r;
     uint64_t size;
     const uint8_t *elf = initrd_find(path, &size);
     if (!elf) return -ENOENT;
+    /* the other threads of the process end; the new image runs in this one */
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (&procs[i] != p && procs[i].grp == p->grp && live(&procs[i])) thread_exit(&procs[i], 0);
     r = exec_image(p, elf, size, path, argv, envp);
     if (r == 0) {
+        /* handled signals go back to their default action once the new image is in place */
         for (int i = 0; i < 64; i++)
-            if (p->sigactions[i][0] > 1) memset(p->sigactions[i], 0, sizeof(p->sigactions[i]));
+            if (p->grp->sigactions[i][0] > 1) memset(p->grp->sigactions[i], 0, sizeof(p->grp->sigactions[i]));
         p->altstack[0] = p->altstack[1] = p->altstack[2] = 0;
+        p->clear_tid = 0;
+        if (p->grp != p) memcpy(p->grp->comm, p->comm, sizeof(p->comm));
     }
     return r;
 }
 
-static void free_zombie(proc_t *z)
-{
-    z->state = P_FREE;
-}
-
-/* Wait status of a zombie (Linux layout: code << 8, or the signal number). */
+/* wait4: reap a zombie child process, or wait for one. */
 long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts)
 {
     if (opts & ~(1UL | 2UL | 8UL | 0x40000000UL | 0x80000000UL)) return -EINVAL;
     int children = 0;
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *c = &procs[i];
-        if (c->state == P_FREE || c->ppid != p->pid) continue;
+        if (c->state == P_FREE || c->grp != c || c->ppid != p->tgid) continue;
         if (pid > 0 && c->pid != pid) continue;
-        if (pid < -1 || pid == 0) { /* process groups come with the tty */ }
         children++;
         if (c->state == P_ZOMBIE) {
             int st = c->exit_code;
             if (status && copy_out(p, status, &st, 4)) return -EFAULT;
             int cpid = c->pid;
-            free_zombie(c);
+            c->state = P_FREE;
             return cpid;
         }
     }
@@ -141,35 +198,107 @@ long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts)
     return SYSCALL_NO_REPLY;
 }
 
-/* A child became a zombie: answer its parent if that parent waits for it. */
-void proc_child_exited(proc_t *c)
-{
-    proc_t *parent = proc_by_pid(c->ppid);
-    if (!parent || parent->state != P_WAIT) return;
-    if (parent->wait_pid > 0 && parent->wait_pid != c->pid) return;
-    parent->state = P_RUN;
-    long r = proc_wait4(parent, parent->wait_pid, parent->wait_status, parent->wait_opts);
-    proc_reply(parent, r);
-}
-
-/* Orphans go to init; init reaps them like any child. */
-void proc_reparent(proc_t *dead)
+/* A child process became a zombie: answer a thread of its parent that waits for it. */
+static void child_exited(proc_t *c)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
-        proc_t *c = &procs[i];
-        if (c->state == P_FREE || c->ppid != dead->pid) continue;
-        c->ppid = 1;
-        if (c->state == P_ZOMBIE) proc_child_exited(c);
+        proc_t *w = &procs[i];
+        if (w->state != P_WAIT || w->tgid != c->ppid) continue;
+        if (w->wait_pid > 0 && w->wait_pid != c->pid) continue;
+        w->state = P_RUN;
+        proc_reply(w, proc_wait4(w, w->wait_pid, w->wait_status, w->wait_opts));
+        return;
     }
+}
+
+/* Tear one thread down: its thread object stops, CLONE_CHILD_CLEARTID is honoured. */
+static void thread_teardown(proc_t *t)
+{
+    if (t->wake_at) { sleepers--; t->wake_at = 0; }
+    psn_tcb_suspend(t->tcb);
+    if (t->clear_tid) {
+        int zero = 0;
+        if (!copy_out(t, t->clear_tid, &zero, 4)) {
+            uint64_t a[6] = { t->clear_tid, 1 | 128, 1 };
+            futex_op(t, a);
+        }
+    }
+    t->state = t->grp == t ? P_DEAD : P_FREE;
+    mm_put(t->mm);
+    t->mm = 0;
+}
+
+/* The last thread of g's process is gone: the process is a zombie for its parent. */
+static void process_finish(proc_t *g, int code)
+{
+    g->exit_code = code;
+    g->state = P_ZOMBIE;
+    if (g->pid == 1) {
+        if (code & 0x7f) printf("persona: init killed by signal %d\n", code & 0x7f);
+        else printf("persona: init exited with status %d\n", code >> 8);
+        psn_halt();
+    }
+    for (int i = 0; i < MAX_PROCS; i++) {  /* orphans go to init, which reaps them */
+        proc_t *c = &procs[i];
+        if (c->state == P_FREE || c->grp != c || c->ppid != g->tgid) continue;
+        c->ppid = 1;
+        if (c->state == P_ZOMBIE) child_exited(c);
+    }
+    child_exited(g);
+    proc_t *parent = proc_by_pid(g->ppid);
+    if (parent) sig_send(parent, 17, 0, g->pid);  /* SIGCHLD */
+}
+
+void thread_exit(proc_t *t, int code)
+{
+    proc_t *g = t->grp;
+    thread_teardown(t);
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].grp == g && live(&procs[i])) return;  /* others still run */
+    process_finish(g, code);
+}
+
+void group_exit(proc_t *p, int code)
+{
+    proc_t *g = p->grp;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].grp == g && live(&procs[i])) thread_teardown(&procs[i]);
+    process_finish(g, code);
+}
+
+void proc_exit(proc_t *p, int code) { group_exit(p, code); }
+
+/* The thread that takes a signal sent to p's process: one that does not block it, else the leader. */
+static proc_t *signal_target(proc_t *g, int sig)
+{
+    if (live(g) && !(g->sigmask & (1UL << (sig - 1)))) return g;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].grp == g && live(&procs[i]) && !(procs[i].sigmask & (1UL << (sig - 1)))) return &procs[i];
+    if (live(g)) return g;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].grp == g && live(&procs[i])) return &procs[i];
+    return 0;
 }
 
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
 {
     if (sig > 64) return -EINVAL;
     if (pid <= 0) return -ENOSYS; /* process groups and broadcast come with the tty */
-    proc_t *t = proc_by_pid((int)pid);
-    if (!t || t->state == P_ZOMBIE) return -ESRCH;
+    proc_t *g = proc_by_pid((int)pid);
+    if (!g || g->grp != g || g->state == P_ZOMBIE || g->state == P_FREE) return -ESRCH;
     if (sig == 0) return 0;
-    sig_send(t, (int)sig, 0, p->pid);
-    return t == p && t->state == P_ZOMBIE ? SYSCALL_NO_REPLY : 0;
+    proc_t *t = signal_target(g, (int)sig);
+    if (!t) return 0;
+    sig_send(t, (int)sig, 0, p->tgid);
+    return !live(p) ? SYSCALL_NO_REPLY : 0;
+}
+
+long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig)
+{
+    if (sig > 64 || tid <= 0) return -EINVAL;
+    proc_t *t = proc_by_pid((int)tid);
+    if (!t || !live(t) || (tgid > 0 && t->tgid != tgid)) return -ESRCH;
+    if (sig == 0) return 0;
+    sig_send(t, (int)sig, 0, p->tgid);
+    return !live(p) ? SYSCALL_NO_REPLY : 0;
 }

@@ -66,7 +66,7 @@ static long setup_frame(proc_t *p, int sig, int code, uint64_t r[PSN_NUM_REGS])
 
 static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS])
 {
-    uint64_t *act = p->sigactions[sig - 1];
+    uint64_t *act = p->grp->sigactions[sig - 1];
     uint64_t sp = r[PSN_REG_SP];
     int on_alt = p->altstack[2] && sp >= p->altstack[0] && sp < p->altstack[0] + p->altstack[2];
     if ((act[1] & SA_ONSTACK) && p->altstack[2] && !(p->altstack[1] & 2) && !on_alt) sp = p->altstack[0] + p->altstack[2];
@@ -111,7 +111,7 @@ static int take_signal(proc_t *p)
         int sig = sig_deliverable(p);
         if (!sig) return 0;
         p->pending &= ~(1UL << (sig - 1));
-        uint64_t h = p->sigactions[sig - 1][0];
+        uint64_t h = p->grp->sigactions[sig - 1][0];
         if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) continue;
         if (h == SIG_DFL) { proc_exit(p, sig); return 0; }
         return sig;
@@ -148,10 +148,10 @@ static void interrupt_wait(proc_t *p)
     if (!sig) return;  /* ignored: keep waiting */
     uint64_t r[PSN_NUM_REGS];
     regs_read(p, r);
-    int restart = (p->sigactions[sig - 1][1] & SA_RESTART) && p->sys_nr == LINUX_SYS_wait4;
+    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) && p->sys_nr == LINUX_SYS_wait4;
     if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
     else r[0] = (uint64_t)-EINTR;
-    if ((p->state == P_SLEEP || p->state == P_SIGWAIT) && p->wake_at) { p->wake_at = 0; sleepers--; }
+    if (p->wake_at) { p->wake_at = 0; sleepers--; }
     p->state = P_RUN;
     if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
     regs_write(p, r);
@@ -182,7 +182,7 @@ extern proc_t *current_caller;  /* the process whose syscall is being served (po
  */
 int sig_force(proc_t *p, int sig, int code, uint64_t addr)
 {
-    uint64_t h = p->sigactions[sig - 1][0];
+    uint64_t h = p->grp->sigactions[sig - 1][0];
     if (h <= SIG_IGN || (p->sigmask & (1UL << (sig - 1)))) { proc_exit(p, sig); return 0; }
     uint64_t r[PSN_NUM_REGS];
     regs_read(p, r);
@@ -208,15 +208,16 @@ void sig_wait_accept(proc_t *p, int sig)
 void sig_send(proc_t *p, int sig, int code, int from_pid)
 {
     (void)code; (void)from_pid;
-    if (p->state == P_ZOMBIE || p->state == P_FREE) return;
+    if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_DEAD) return;
     if (sig == SIGKILL) { proc_exit(p, SIGKILL); return; }
-    uint64_t h = p->sigactions[sig - 1][0];
+    uint64_t h = p->grp->sigactions[sig - 1][0];
     if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) return;
     if (p->state == P_SIGWAIT && (p->wait_set & (1UL << (sig - 1)))) { sig_wait_accept(p, sig); return; }
     p->pending |= 1UL << (sig - 1);
     if (!sig_deliverable(p)) return;            /* blocked: it stays pending */
     if (p == current_caller) return;            /* delivered when its syscall is answered */
-    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT) interrupt_wait(p);
+    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX)
+        interrupt_wait(p);
     else if (p->state == P_RUN) interrupt_running(p);
 }
 

@@ -59,16 +59,16 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
 /* ---- memory ---- */
 static long sys_brk(proc_t *p, uint64_t want)
 {
-    uint64_t cur = (p->brk + PAGE - 1) & ~(PAGE - 1), nw = (want + PAGE - 1) & ~(PAGE - 1);
-    if (want < p->brk_start || want > p->brk_start + (1UL << 32)) return (long)p->brk;
+    uint64_t cur = (p->mm->brk + PAGE - 1) & ~(PAGE - 1), nw = (want + PAGE - 1) & ~(PAGE - 1);
+    if (want < p->mm->brk_start || want > p->mm->brk_start + (1UL << 32)) return (long)p->mm->brk;
     if (nw > cur) {
-        for (vma_t *v = p->vmas; v; v = v->next)
-            if (v->start < nw && v->end > cur) return (long)p->brk;
-        if (mm_map_anon(p, cur, nw - cur, PROT_READ | PROT_WRITE, 0) < 0) return (long)p->brk;
+        for (vma_t *v = p->mm->vmas; v; v = v->next)
+            if (v->start < nw && v->end > cur) return (long)p->mm->brk;
+        if (mm_map_anon(p, cur, nw - cur, PROT_READ | PROT_WRITE, 0) < 0) return (long)p->mm->brk;
     } else if (nw < cur) {
         mm_unmap(p, nw, cur - nw);
     }
-    p->brk = want;
+    p->mm->brk = want;
     return (long)want;
 }
 
@@ -138,8 +138,8 @@ static long sys_getrandom(proc_t *p, uint64_t buf, uint64_t len)
 static long sys_rt_sigaction(proc_t *p, uint64_t sig, uint64_t act, uint64_t old, uint64_t size)
 {
     if (sig < 1 || sig > 64 || size != 8 || ((sig == 9 || sig == 19) && act)) return -EINVAL;
-    if (old && copy_out(p, old, p->sigactions[sig - 1], 32)) return -EFAULT;
-    if (act && copy_in(p, p->sigactions[sig - 1], act, 32)) return -EFAULT;
+    if (old && copy_out(p, old, p->grp->sigactions[sig - 1], 32)) return -EFAULT;
+    if (act && copy_in(p, p->grp->sigactions[sig - 1], act, 32)) return -EFAULT;
     return 0;
 }
 
@@ -158,28 +158,6 @@ static long sys_rt_sigprocmask(proc_t *p, uint64_t how, uint64_t set, uint64_t o
     return 0;
 }
 
-void proc_child_exited(proc_t *c);
-void proc_reparent(proc_t *dead);
-
-void proc_exit(proc_t *p, int code)
-{
-    if (p->wake_at) sleepers--;
-    p->wake_at = 0;
-    mm_destroy(p);
-    psn_tcb_suspend(p->tcb);
-    p->exit_code = code;
-    p->state = P_ZOMBIE;
-    proc_reparent(p);
-    proc_child_exited(p);
-    proc_t *parent = proc_by_pid(p->ppid);
-    if (parent) sig_send(parent, 17, 0, p->pid);  /* SIGCHLD */
-    if (p->pid == 1) {
-        if (code & 0x7f) printf("persona: init killed by signal %d\n", code & 0x7f);
-        else printf("persona: init exited with status %d\n", code >> 8);
-        psn_halt();
-    }
-}
-
 uint64_t sp_at_syscall;  /* the caller's sp, for sigreturn and sigaltstack */
 
 long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
@@ -190,8 +168,9 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_read: return a[0] == 0 ? 0 : -EBADF;
     case LINUX_SYS_ioctl: return sys_ioctl(p, a[0], a[1], a[2]);
     case LINUX_SYS_close: return a[0] <= 2 ? 0 : -EBADF;
-    case LINUX_SYS_exit:
-    case LINUX_SYS_exit_group: proc_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
+    case LINUX_SYS_exit: thread_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
+    case LINUX_SYS_exit_group: group_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
+    case LINUX_SYS_futex: return futex_op(p, a);
     case LINUX_SYS_set_tid_address: p->clear_tid = a[0]; return p->pid;
     case LINUX_SYS_set_robust_list: return a[1] == 24 ? 0 : -EINVAL;
     case LINUX_SYS_brk: return sys_brk(p, a[0]);
@@ -199,9 +178,9 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_munmap: return mm_unmap(p, a[0], a[1]);
     case LINUX_SYS_mprotect: return mm_protect(p, a[0], a[1], (uint32_t)a[2] & 7);
     case LINUX_SYS_madvise: return (a[0] & (PAGE - 1)) ? -EINVAL : 0;
-    case LINUX_SYS_getpid: return p->pid;
+    case LINUX_SYS_getpid: return p->tgid;
     case LINUX_SYS_gettid: return p->pid;
-    case LINUX_SYS_getppid: return p->ppid;
+    case LINUX_SYS_getppid: return p->grp->ppid;
     case LINUX_SYS_getuid: case LINUX_SYS_geteuid: case LINUX_SYS_getgid: case LINUX_SYS_getegid: return 0;
     case LINUX_SYS_uname: return sys_uname(p, a[0]);
     case LINUX_SYS_clock_gettime: return sys_clock_gettime(p, a[0], a[1]);
@@ -221,9 +200,7 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_getrandom: return sys_getrandom(p, a[0], a[1]);
     case LINUX_SYS_rt_sigaction: return sys_rt_sigaction(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_rt_sigprocmask: return sys_rt_sigprocmask(p, a[0], a[1], a[2], a[3]);
-    case LINUX_SYS_clone:
-        if (a[0] & 0x100) return -ENOSYS;   /* CLONE_VM: threads come next */
-        return proc_fork(p);
+    case LINUX_SYS_clone: return proc_clone(p, a);
     case LINUX_SYS_execve: return proc_execve(p, a[0], a[1], a[2]);
     case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2]);
     case LINUX_SYS_kill: return proc_kill(p, (int64_t)a[0], a[1]);
@@ -287,7 +264,8 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         p->state = P_SIGWAIT;
         return SYSCALL_NO_REPLY;
     }
-    case LINUX_SYS_tkill: case LINUX_SYS_tgkill: return proc_kill(p, (int64_t)(nr == LINUX_SYS_tkill ? a[0] : a[1]), nr == LINUX_SYS_tkill ? a[1] : a[2]);
+    case LINUX_SYS_tkill: return proc_tgkill(p, -1, (int64_t)a[0], a[1]);
+    case LINUX_SYS_tgkill: return (int64_t)a[0] <= 0 ? -EINVAL : proc_tgkill(p, (int64_t)a[0], (int64_t)a[1], a[2]);
     case LINUX_SYS_reboot:
         if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))
             return -EINVAL;
@@ -307,10 +285,10 @@ void posix_timer_tick(void)
     uint64_t now = read_cntvct();
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *p = &procs[i];
-        if ((p->state == P_SLEEP || p->state == P_SIGWAIT || p->state == P_PAUSE) && p->wake_at && p->wake_at <= now) {
+        if (p->wake_at && p->wake_at <= now) {
             p->wake_at = 0;
             sleepers--;
-            long r = p->state == P_SIGWAIT ? -EAGAIN : 0;
+            long r = p->state == P_SIGWAIT ? -EAGAIN : p->state == P_FUTEX ? -110 /* ETIMEDOUT */ : 0;
             p->state = P_RUN;
             proc_reply(p, r);
         }

@@ -9,7 +9,7 @@
 #include <sys/reboot.h>
 #include <sys/wait.h>
 
-static const char *const tests[] = { "t_ident", "t_time", "t_proc", "t_cow", "t_mmap", "t_signal", "t_errors", 0 };
+static const char *const tests[] = { "t_ident", "t_time", "t_proc", "t_cow", "t_mmap", "t_signal", "t_thread", "t_errors", 0 };
 
 int main(int argc, char **argv)
 {

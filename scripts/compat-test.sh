@@ -10,7 +10,8 @@ rm -rf $root && mkdir -p $root/tests
 CC="aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -pthread"
 $CC -o $out/runner userland/tests/runner.c
 for src in userland/tests/t_*.c; do
-    $CC -o $root/tests/$(basename $src .c) $src
+    case $src in *_pie.c) pie=-static-pie ;; *) pie= ;; esac
+    $CC $pie -o $root/tests/$(basename $src .c) $src
 done
 echo "this is not an ELF file" > $root/tests/notelf.txt
 chmod 755 $root/tests/notelf.txt

@@ -9,7 +9,7 @@
 #include <linux_syscalls.h>
 
 #define PAGE 4096UL
-#define MAX_PROCS 64
+#define MAX_PROCS 256
 #define USER_STACK_TOP 0x0000fffffffff000UL
 #define USER_STACK_MAX (8UL << 20)
 #define USER_MMAP_TOP  0x0000ffff00000000UL
@@ -68,6 +68,15 @@ typedef struct proc {
     int exit_code;
     uint64_t cnode, tcb;          /* slots in the server's cspace */
     int exiting;                  /* exit_group in progress */
+    /* process-wide (kept in the leader): identity, session, limits */
+    int pgid, sid;
+    uint32_t uid, euid, suid, gid, egid, sgid;
+    uint32_t groups[32];
+    int ngroups;
+    uint32_t umask;
+    uint64_t rlim[16][2];
+    uint64_t start_time;          /* cntvct when it was created */
+    uint64_t wait_info;           /* waitid: where the siginfo goes (0: wait4) */
     uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
     uint64_t sigmask, pending;    /* bit n-1: signal n */
     uint64_t altstack[3];         /* ss_sp, ss_flags, ss_size */
@@ -135,6 +144,12 @@ void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
 long sig_return(proc_t *p, uint64_t sp);
 int sig_force(proc_t *p, int sig, int code, uint64_t addr);
 long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
+
+/* identity, sessions, limits, accounting (ident_ops.c) */
+long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+void ident_init(proc_t *child, proc_t *parent);  /* parent NULL: init's defaults */
+long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts);
+long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr);
 
 /* syscalls (syscall_ops.c); returns the result, or SYSCALL_NO_REPLY when the caller must wait */
 #define SYSCALL_NO_REPLY ((long)0x7fff0000)

@@ -297,6 +297,47 @@ long mm_fork(proc_t *parent, proc_t *child)
     return 0;
 }
 
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+
+long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr)
+{
+    (void)new_addr;
+    if ((old & (PAGE - 1)) || (flags & ~3UL) || ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))) return -EINVAL;
+    old_len = (old_len + PAGE - 1) & ~(PAGE - 1);
+    new_len = (new_len + PAGE - 1) & ~(PAGE - 1);
+    if (!new_len || new_len > (1UL << 40)) return -EINVAL;
+    if (flags & MREMAP_FIXED) return -EINVAL;  /* not yet */
+    vma_t *v = mm_find(p, old);
+    if (!v || old + old_len > v->end || old_len == 0) return -EFAULT;
+    if (new_len <= old_len) {
+        if (new_len < old_len) mm_unmap(p, old + new_len, old_len - new_len);
+        return (long)old;
+    }
+    uint64_t end = old + new_len;
+    int free_after = v->end == old + old_len && end <= USER_MMAP_TOP;
+    for (vma_t *o = p->mm->vmas; o && free_after; o = o->next)
+        if (o != v && o->start < end && o->end > old + old_len) free_after = 0;
+    if (free_after) { v->end = end; return (long)old; }
+    if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+    uint64_t dst = find_gap(p, new_len);
+    if (!dst) return -ENOMEM;
+    vma_t *n = heap_alloc(sizeof(vma_t));
+    n->start = dst; n->end = dst + new_len; n->prot = v->prot; n->flags = v->flags;
+    vma_insert(p, n);
+    for (uint64_t off = 0; off < old_len; off += PAGE) {
+        uint64_t *e = pm_entry(&p->mm->pm, old + off, 0);
+        if (!e || !(*e & PM_PRESENT)) continue;
+        uint64_t *d = pm_entry(&p->mm->pm, dst + off, 1);
+        *d = *e;
+        *e = 0;
+        psn_vspace_unmap(p->mm->vspace, old + off);
+        vs_map(p, (uint32_t)(*d >> 12), dst + off, *d);
+    }
+    mm_unmap(p, old, old_len);
+    return (long)dst;
+}
+
 /* The server's view of the byte at uva, faulting it in as the process would; 0 if it may not. */
 static uint8_t *user_ptr(proc_t *p, uint64_t uva, int write)
 {

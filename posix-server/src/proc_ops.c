@@ -39,6 +39,7 @@ proc_t *proc_new(int ppid)
     p->grp = p;
     p->tgid = p->pid;
     p->ppid = ppid;
+    ident_init(p, ppid ? proc_by_pid(ppid) : 0);
     return p;
 }
 
@@ -171,31 +172,66 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     return r;
 }
 
-/* wait4: reap a zombie child process, or wait for one. */
-long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts)
+/* Which children a wait selects: P_ALL (0), P_PID (1) or P_PGID (2) with an id. */
+static int wait_match(proc_t *c, int idtype, int64_t id)
 {
-    if (opts & ~(1UL | 2UL | 8UL | 0x40000000UL | 0x80000000UL)) return -EINVAL;
+    return idtype == 0 || (idtype == 1 && c->pid == id) || (idtype == 2 && c->pgid == id);
+}
+
+#define WNOHANG 1
+#define WEXITED 4
+#define WNOWAIT 0x1000000
+
+/*
+ * Reap a zombie child that the selector matches, or wait for one. status (wait4) receives the
+ * Linux wait status; info (waitid) a siginfo. Returns the pid, 0 (WNOHANG), -ECHILD, or NO_REPLY.
+ */
+static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t info, uint64_t opts)
+{
     int children = 0;
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *c = &procs[i];
-        if (c->state == P_FREE || c->grp != c || c->ppid != p->tgid) continue;
-        if (pid > 0 && c->pid != pid) continue;
+        if (c->state == P_FREE || c->grp != c || c->ppid != p->tgid || !wait_match(c, idtype, id)) continue;
         children++;
-        if (c->state == P_ZOMBIE) {
-            int st = c->exit_code;
-            if (status && copy_out(p, status, &st, 4)) return -EFAULT;
-            int cpid = c->pid;
-            c->state = P_FREE;
-            return cpid;
+        if (c->state != P_ZOMBIE) continue;
+        int st = c->exit_code, cpid = c->pid;
+        if (status && copy_out(p, status, &st, 4)) return -EFAULT;
+        if (info) {
+            int32_t si[32] = { 17, 0, (st & 0x7f) ? 2 : 1, 0, cpid, (int32_t)c->uid, (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff };
+            if (copy_out(p, info, si, 128)) return -EFAULT;
         }
+        if (!(info && (opts & WNOWAIT))) c->state = P_FREE;
+        return info ? 0 : cpid;
     }
     if (!children) return -ECHILD;
-    if (opts & 1) return 0; /* WNOHANG */
+    if (opts & WNOHANG) {
+        int32_t zero[32] = { 0 };
+        if (info && copy_out(p, info, zero, 128)) return -EFAULT;
+        return 0;
+    }
     p->state = P_WAIT;
-    p->wait_pid = (int)pid;
+    p->wait_pid = idtype;
+    p->wait_set = (uint64_t)id;
     p->wait_status = status;
+    p->wait_info = info;
     p->wait_opts = opts;
     return SYSCALL_NO_REPLY;
+}
+
+long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts)
+{
+    if (opts & ~(1UL | 2UL | 8UL | 0x20000000UL | 0x40000000UL | 0x80000000UL)) return -EINVAL;
+    if (pid == -1) return do_wait(p, 0, 0, status, 0, opts);
+    if (pid > 0) return do_wait(p, 1, pid, status, 0, opts);
+    return do_wait(p, 2, pid == 0 ? p->grp->pgid : -pid, status, 0, opts);
+}
+
+long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts)
+{
+    if (idtype > 2 || !(opts & WEXITED) || (opts & ~(WNOHANG | 2UL | WEXITED | 8UL | WNOWAIT | 0x20000000UL | 0x40000000UL | 0x80000000UL)))
+        return -EINVAL;
+    if (!info) return -EFAULT;
+    return do_wait(p, (int)idtype, (int64_t)(int)id, 0, info, opts);
 }
 
 /* A child process became a zombie: answer a thread of its parent that waits for it. */
@@ -203,10 +239,9 @@ static void child_exited(proc_t *c)
 {
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *w = &procs[i];
-        if (w->state != P_WAIT || w->tgid != c->ppid) continue;
-        if (w->wait_pid > 0 && w->wait_pid != c->pid) continue;
+        if (w->state != P_WAIT || w->tgid != c->ppid || !wait_match(c, w->wait_pid, (int64_t)w->wait_set)) continue;
         w->state = P_RUN;
-        proc_reply(w, proc_wait4(w, w->wait_pid, w->wait_status, w->wait_opts));
+        proc_reply(w, do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts));
         return;
     }
 }
@@ -216,6 +251,7 @@ static void thread_teardown(proc_t *t)
 {
     if (t->wake_at) { sleepers--; t->wake_at = 0; }
     psn_tcb_suspend(t->tcb);
+    psn_cnode_delete(PSN_CAP_CNODE, t->reply);  /* an unanswered call of a waiting thread */
     if (t->clear_tid) {
         int zero = 0;
         if (!copy_out(t, t->clear_tid, &zero, 4)) {

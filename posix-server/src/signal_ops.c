@@ -148,7 +148,7 @@ static void interrupt_wait(proc_t *p)
     if (!sig) return;  /* ignored: keep waiting */
     uint64_t r[PSN_NUM_REGS];
     regs_read(p, r);
-    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) && p->sys_nr == LINUX_SYS_wait4;
+    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) && (p->sys_nr == LINUX_SYS_wait4 || p->sys_nr == LINUX_SYS_waitid);
     if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
     else r[0] = (uint64_t)-EINTR;
     if (p->wake_at) { p->wake_at = 0; sleepers--; }

@@ -181,7 +181,6 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_getpid: return p->tgid;
     case LINUX_SYS_gettid: return p->pid;
     case LINUX_SYS_getppid: return p->grp->ppid;
-    case LINUX_SYS_getuid: case LINUX_SYS_geteuid: case LINUX_SYS_getgid: case LINUX_SYS_getegid: return 0;
     case LINUX_SYS_uname: return sys_uname(p, a[0]);
     case LINUX_SYS_clock_gettime: return sys_clock_gettime(p, a[0], a[1]);
     case LINUX_SYS_clock_getres: {
@@ -194,7 +193,22 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         return a[0] ? copy_out(p, a[0], tv, 16) : 0;
     }
     case LINUX_SYS_nanosleep: return sys_nanosleep(p, a[0]);
-    case LINUX_SYS_clock_nanosleep: return a[1] & 1 ? -EINVAL : sys_nanosleep(p, a[2]);
+    case LINUX_SYS_clock_nanosleep: {
+        if (a[0] > 11 || a[0] == 2 || a[0] == 3) return -EINVAL;  /* no CPU-time clocks */
+        if (a[1] & ~1UL) return -EINVAL;
+        if (!(a[1] & 1)) return sys_nanosleep(p, a[2]);
+        uint64_t ts[2];                                          /* TIMER_ABSTIME */
+        if (copy_in(p, ts, a[2], 16)) return -EFAULT;
+        if (ts[1] >= 1000000000ULL || (int64_t)ts[0] < 0) return -EINVAL;
+        uint64_t target = ts[0] * 1000000000ULL + ts[1], now = ns_now();
+        if (a[0] == 0 || a[0] == 8 || a[0] == 11) now += 1764000000ULL * 1000000000ULL;
+        if (target <= now) return 0;
+        uint64_t rel = target - now, f = read_cntfrq();
+        p->wake_at = read_cntvct() + rel / 1000000000ULL * f + rel % 1000000000ULL * f / 1000000000ULL;
+        p->state = P_SLEEP;
+        sleepers++;
+        return SYSCALL_NO_REPLY;
+    }
     case LINUX_SYS_sched_yield: return 0;
     case LINUX_SYS_sync: return 0;
     case LINUX_SYS_getrandom: return sys_getrandom(p, a[0], a[1]);
@@ -272,6 +286,9 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         if (a[2] == 0x4321fedc || a[2] == 0xcdef0123) psn_halt();
         return 0;
     }
+    int handled;
+    long r = ident_syscall(p, nr, a, &handled);
+    if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;
         printf("posix-server: unimplemented syscall %s (%lu): ENOSYS\n", syscall_names[nr] ? syscall_names[nr] : "?", nr);

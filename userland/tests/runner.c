@@ -9,7 +9,7 @@
 #include <sys/reboot.h>
 #include <sys/wait.h>
 
-static const char *const tests[] = { "t_ident", "t_time", "t_proc", "t_cow", "t_mmap", "t_signal", "t_thread", "t_errors", 0 };
+static const char *const tests[] = { "t_ident", "t_time", "t_proc", "t_cow", "t_mmap", "t_signal", "t_thread", "t_limits", "t_pie", "t_errors", 0 };
 
 int main(int argc, char **argv)
 {
@@ -28,6 +28,7 @@ int main(int argc, char **argv)
         if (pid < 0 || waitpid(pid, &st, 0) != pid) { printf("not ok - %s: fork/wait failed\n", list[i]); continue; }
         if (WIFEXITED(st) && WEXITSTATUS(st) == 0) printf("ok - %s ran to its end\n", list[i]);
         else printf("not ok - %s ended with status 0x%x\n", list[i], st);
+        while (waitpid(-1, 0, WNOHANG) > 0) {}  /* orphans the test left to init */
     }
     /* reap orphans the tests left behind */
     while (waitpid(-1, 0, WNOHANG) > 0) {}

@@ -115,9 +115,26 @@ uint64_t obj_pool(void)
     return best;
 }
 
+uint64_t bytes_retyped;  /* memory handed to the kernel as objects, for sysinfo */
+
+/* Size in bytes of an object (mirrors the kernel's object sizes; see docs/kernel-abi.md). */
+static uint64_t obj_bytes(uint64_t type, uint64_t bits)
+{
+    switch (type) {
+    case PSN_OBJ_TCB: return 2048;
+    case PSN_OBJ_ENDPOINT: return 32;
+    case PSN_OBJ_NOTIFICATION: return 64;
+    case PSN_OBJ_CNODE: return 32UL << bits;
+    case PSN_OBJ_VSPACE: return 8192;
+    case PSN_OBJ_UNTYPED: return 1UL << bits;
+    default: return 4096;
+    }
+}
+
 uint64_t obj_new(uint64_t type, uint64_t bits)
 {
     uint64_t s = slot_alloc();
+    bytes_retyped += obj_bytes(type, bits);
     long r = psn_retype(obj_pool(), type, bits, s, 1);
     if (r) { printf("root: retype type %lu failed: %ld\n", type, r); psn_halt(); }
     return s;

@@ -37,7 +37,7 @@ UNIT = "guest-instructions"
 # Persona op -> the Linux op it is measured against.
 LINUX_REFERENCE = {"svc_redirect_roundtrip": "null_syscall"}
 
-RESULT_RE = re.compile(r"BENCH op=(\S+) iters=(\d+) insns=(\S+)")
+RESULT_RE = re.compile(r"BENCH op=(\S+) iters=(\d+) insns=(\S+)(?: unit=(\S+))?")
 ERROR_RE = re.compile(r"BENCH op=(\S+) error=(\S+)")
 
 
@@ -48,6 +48,7 @@ class Log:
         self.path = path
         self.values = {}
         self.errors = {}
+        self.units = {}
         with open(path, errors="replace") as f:
             for line in f:
                 self._parse_line(line)
@@ -56,6 +57,8 @@ class Log:
         m = RESULT_RE.search(line)
         if m:
             self.values[m.group(1)] = parse_number(m.group(3))
+            if m.group(4):
+                self.units[m.group(1)] = m.group(4)
             return
         m = ERROR_RE.search(line)
         if m:
@@ -106,7 +109,7 @@ def build_results(persona, linux, pwall, lwall):
             "op": op,
             "persona": json_number(persona.get(op)),
             "linux": json_number(linux.get(linux_name(op))),
-            "unit": UNIT,
+            "unit": {"KiB": "KiB"}.get(persona.units.get(op) or linux.units.get(op), UNIT),
         }
         if pwall is not None:
             row["wall_ratio"] = ratio(pwall.get(op), lwall.get(linux_name(op)))

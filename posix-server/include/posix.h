@@ -31,6 +31,7 @@ frame_t *frame_get(uint32_t f);
 #define PM_PRESENT 1UL
 #define PM_W 2UL
 #define PM_X 4UL
+#define PM_MAPPED 8UL   /* also mapped in the address space (pages of a fork child map on first touch) */
 typedef struct pagemap { uint64_t *root; } pagemap_t;
 uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 | PM_* bits */
 
@@ -40,7 +41,13 @@ uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 
 #define PROT_EXEC 4
 #define VMA_GROWSDOWN 1
 #define VMA_SHARED 2
-typedef struct vma { uint64_t start, end; uint32_t prot, flags; struct vma *next; } vma_t;
+typedef struct vma {
+    uint64_t start, end;
+    uint32_t prot, flags;
+    const uint8_t *file;          /* file contents backing start (read-only boot image), or 0 */
+    uint64_t file_len;            /* bytes of file from start; the rest of the area is zero */
+    struct vma *next;
+} vma_t;
 
 /* An address space, shared by the threads of a process (CLONE_VM). */
 typedef struct mm {

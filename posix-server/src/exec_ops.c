@@ -83,9 +83,12 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
         if (ph[i].type != PT_LOAD) continue;
         uint64_t start = (base + ph[i].vaddr) & ~(PAGE - 1), end = (base + ph[i].vaddr + ph[i].memsz + PAGE - 1) & ~(PAGE - 1);
         uint32_t prot = (ph[i].flags & 4 ? PROT_READ : 0) | (ph[i].flags & 2 ? PROT_WRITE : 0) | (ph[i].flags & 1 ? PROT_EXEC : 0);
-        if (mm_map_anon(p, start, end - start, prot | PROT_WRITE, 0) < 0) return -ENOMEM;
-        if (copy_out(p, base + ph[i].vaddr, elf + ph[i].offset, ph[i].filesz)) return -ENOMEM;
-        if (!(prot & PROT_WRITE)) mm_protect(p, start, end - start, prot);
+        if (mm_map_anon(p, start, end - start, prot, 0) < 0) return -ENOMEM;
+        /* The pages come from the file when first touched (demand paging), as Linux maps them. */
+        vma_t *v = mm_find(p, start);
+        uint64_t lead = (base + ph[i].vaddr) - start;
+        v->file = elf + ph[i].offset - lead;
+        v->file_len = lead + ph[i].filesz;  /* past it (the .bss) pages stay zero */
         if (!phdr_va && eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
             phdr_va = base + ph[i].vaddr + (eh->phoff - ph[i].offset);
         if (end > top) top = end;

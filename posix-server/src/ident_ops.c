@@ -166,8 +166,14 @@ long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_sysinfo: {
         uint64_t si[14] = { 0 };
         si[0] = ticks_to_us(read_cntvct()) / 1000000;          /* uptime */
+        /* free: untyped memory not yet retyped, plus frames kept for reuse */
+        extern uint64_t bytes_retyped;
+        uint64_t ut = 0;
+        for (uint64_t i = 0; i < bootinfo->num_untyped; i++)
+            if (!bootinfo->untyped[i].is_device) ut += 1UL << bootinfo->untyped[i].size_bits;
+        uint64_t frames_free(void);
         si[4] = bootinfo->ram_bytes;                           /* totalram */
-        si[5] = bootinfo->ram_bytes / 2;                       /* freeram: an estimate */
+        si[5] = ut - bytes_retyped + frames_free() * PAGE;     /* freeram */
         int n = 0;
         for (int i = 0; i < MAX_PROCS; i++) if (procs[i].state != P_FREE) n++;
         si[10] = (uint64_t)n;                                  /* procs (u16) */

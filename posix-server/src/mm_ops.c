@@ -12,6 +12,14 @@ static uint32_t nframes = 1, free_head;  /* frame 0 is never used: 0 means "none
 frame_t *frame_get(uint32_t f) { return &chunks[f / FRAMES_PER_CHUNK][f % FRAMES_PER_CHUNK]; }
 void *frame_ptr(uint32_t f) { return (void *)(SERVER_WINDOW + frame_get(f)->pa); }
 
+/* Frames kept for reuse (not in use by any process). */
+uint64_t frames_free(void)
+{
+    uint64_t n = 0;
+    for (uint32_t f = free_head; f; f = frame_get(f)->next_free) n++;
+    return n;
+}
+
 uint32_t frame_alloc(void)
 {
     uint32_t f;
@@ -24,6 +32,8 @@ uint32_t frame_alloc(void)
         if (!chunks[nframes / FRAMES_PER_CHUNK]) chunks[nframes / FRAMES_PER_CHUNK] = heap_alloc(FRAMES_PER_CHUNK * sizeof(frame_t));
         uint64_t slot = slot_alloc(), pa;
         if (psn_retype(obj_pool(), PSN_OBJ_FRAME, 0, slot, 1)) return 0;
+        extern uint64_t bytes_retyped;
+        bytes_retyped += PAGE;
         if (psn_invoke(slot, PSN_M_FRAME_GET_PHYS, 0, 0, &pa)) return 0;
         if (psn_vspace_map(PSN_CAP_VSPACE, slot, SERVER_WINDOW + pa, PSN_RIGHT_R | PSN_RIGHT_W)) return 0;
         f = nframes++;
@@ -136,6 +146,11 @@ static void vma_split_at(proc_t *p, uint64_t addr)
     vma_t *n = heap_alloc(sizeof(vma_t));
     *n = *v;
     n->start = addr;
+    if (v->file) {
+        uint64_t d = addr - v->start;
+        n->file = v->file + d;
+        n->file_len = v->file_len > d ? v->file_len - d : 0;
+    }
     v->end = addr;
     v->next = n;
 }
@@ -148,7 +163,7 @@ static void unmap_pages(proc_t *p, uint64_t start, uint64_t end)
     for (uint64_t va = start; va < end; va += PAGE) {
         uint64_t *e = pm_entry(&p->mm->pm, va, 0);
         if (!e || !(*e & PM_PRESENT)) continue;
-        psn_vspace_unmap(p->mm->vspace, va);
+        if (*e & PM_MAPPED) psn_vspace_unmap(p->mm->vspace, va);
         frame_put((uint32_t)(*e >> 12));
         *e = 0;
     }
@@ -226,9 +241,10 @@ long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot)
             uint64_t *e = pm_entry(&p->mm->pm, va, 0);
             if (!e || !(*e & PM_PRESENT)) continue;
             uint32_t f = (uint32_t)(*e >> 12);
+            int mapped = (*e & PM_MAPPED) != 0;
             *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(prot);
-            if (prot == 0) psn_vspace_unmap(p->mm->vspace, va);
-            else vs_map(p, f, va, *e);
+            if (prot == 0) { if (mapped) psn_vspace_unmap(p->mm->vspace, va); }
+            else if (mapped && !vs_map(p, f, va, *e)) *e |= PM_MAPPED;
         }
     }
     return 0;
@@ -252,6 +268,9 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
     if (!(*e & PM_PRESENT)) {
         uint32_t f = frame_alloc();
         if (!f) return -ENOMEM;
+        uint64_t off = va - v->start;
+        if (v->file && off < v->file_len)  /* demand paging from the file: copy just this page */
+            memcpy(frame_ptr(f), v->file + off, v->file_len - off < PAGE ? v->file_len - off : PAGE);
         *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(v->prot);
     } else if (write && !(*e & PM_W)) {
         /* copy on write: a private page shared since fork gets its own frame */
@@ -265,7 +284,9 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
         }
         *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(v->prot);
     }
-    return vs_map(p, (uint32_t)(*e >> 12), va, *e);
+    long r = vs_map(p, (uint32_t)(*e >> 12), va, *e);
+    if (!r) *e |= PM_MAPPED;
+    return r;
 }
 
 /* The child gets the parent's areas; private writable pages become shared read-only (copy on write). */
@@ -284,10 +305,10 @@ long mm_fork(proc_t *parent, proc_t *child)
             uint32_t f = (uint32_t)(*e >> 12);
             if ((*e & PM_W) && !(v->flags & VMA_SHARED)) {
                 *e &= ~PM_W;
-                if (vs_map(parent, f, va, *e)) return -ENOMEM;
+                if ((*e & PM_MAPPED) && vs_map(parent, f, va, *e)) return -ENOMEM;
             }
             uint64_t *c = pm_entry(&child->mm->pm, va, 1);
-            *c = *e;              /* the child maps it when it first touches it */
+            *c = *e & ~PM_MAPPED; /* the child maps it when it first touches it */
             frame_get(f)->ref++;
         }
     }
@@ -324,15 +345,15 @@ long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint6
     if (!dst) return -ENOMEM;
     vma_t *n = heap_alloc(sizeof(vma_t));
     n->start = dst; n->end = dst + new_len; n->prot = v->prot; n->flags = v->flags;
+    n->file = v->file; n->file_len = v->file_len;
     vma_insert(p, n);
     for (uint64_t off = 0; off < old_len; off += PAGE) {
         uint64_t *e = pm_entry(&p->mm->pm, old + off, 0);
         if (!e || !(*e & PM_PRESENT)) continue;
         uint64_t *d = pm_entry(&p->mm->pm, dst + off, 1);
-        *d = *e;
+        *d = *e & ~PM_MAPPED;  /* mapped again on first touch */
+        if (*e & PM_MAPPED) psn_vspace_unmap(p->mm->vspace, old + off);
         *e = 0;
-        psn_vspace_unmap(p->mm->vspace, old + off);
-        vs_map(p, (uint32_t)(*d >> 12), dst + off, *d);
     }
     mm_unmap(p, old, old_len);
     return (long)dst;

@@ -43,14 +43,13 @@ static void regs_read(proc_t *p, uint64_t r[PSN_NUM_REGS])
         psn_tcb_read_regs(p->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &r[i]);
 }
 
-static void regs_write(proc_t *p, const uint64_t r[PSN_NUM_REGS])
+/* After setup_frame only x0-x2 and x29, x30, sp, pc changed: two calls instead of three. */
+static void regs_write_entry(proc_t *p, const uint64_t r[PSN_NUM_REGS])
 {
-    for (int i = 0; i < PSN_NUM_REGS; i += 12) {
-        int n = PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12;
-        uint64_t a[14] = { (uint64_t)i, (uint64_t)n };
-        memcpy(&a[2], &r[i], 8 * (uint64_t)n);
-        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
-    }
+    uint64_t a[5] = { 0, 3, r[0], r[1], r[2] };
+    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 5, a, 0);
+    uint64_t b[6] = { 29, 4, r[29], r[30], r[PSN_REG_SP], r[PSN_REG_PC] };
+    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 6, b, 0);
 }
 
 static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);
@@ -71,7 +70,9 @@ static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64
     int on_alt = p->altstack[2] && sp >= p->altstack[0] && sp < p->altstack[0] + p->altstack[2];
     if ((act[1] & SA_ONSTACK) && p->altstack[2] && !(p->altstack[1] & 2) && !on_alt) sp = p->altstack[0] + p->altstack[2];
     sp = (sp - FRAME_SIZE - 16) & ~15UL;
-    static uint8_t f[FRAME_SIZE + 16];
+    /* Only the used part is written: siginfo, ucontext up to the registers, and an empty record
+     * list at the start of __reserved (no FP/SIMD record: the FP state stays in the thread). */
+    static uint8_t f[F_RESERVED + 16];
     memset(f, 0, sizeof(f));
     int32_t *si = (int32_t *)(f + F_INFO);
     si[0] = sig;
@@ -87,9 +88,8 @@ static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64
     *(uint64_t *)(f + F_SP) = r[PSN_REG_SP];
     *(uint64_t *)(f + F_PC) = r[PSN_REG_PC];
     *(uint64_t *)(f + F_PSTATE) = r[PSN_REG_PSTATE];
-    *(uint64_t *)(f + F_RECORD) = r[29];
-    *(uint64_t *)(f + F_RECORD + 8) = r[30];
-    if (copy_out(p, sp, f, sizeof(f))) return -EFAULT;
+    uint64_t record[2] = { r[29], r[30] };
+    if (copy_out(p, sp, f, sizeof(f)) || copy_out(p, sp + F_RECORD, record, 16)) return -EFAULT;
     r[0] = (uint64_t)sig;
     r[1] = sp + F_INFO;
     r[2] = sp + F_UC;
@@ -125,7 +125,7 @@ static void run_handler(proc_t *p, int sig, uint64_t x0)
     regs_read(p, r);
     r[0] = x0;
     if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
-    regs_write(p, r);
+    regs_write_entry(p, r);
 }
 
 void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
@@ -154,7 +154,7 @@ static void interrupt_wait(proc_t *p)
     if (p->wake_at) { p->wake_at = 0; sleepers--; }
     p->state = P_RUN;
     if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
-    regs_write(p, r);
+    regs_write_entry(p, r);
     proc_reply(p, sig);
 }
 
@@ -168,7 +168,7 @@ static void interrupt_running(proc_t *p)
         uint64_t r[PSN_NUM_REGS];
         regs_read(p, r);
         if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
-        regs_write(p, r);
+        regs_write_entry(p, r);
     }
     psn_tcb_resume(p->tcb);
 }
@@ -187,7 +187,7 @@ int sig_force(proc_t *p, int sig, int code, uint64_t addr)
     uint64_t r[PSN_NUM_REGS];
     regs_read(p, r);
     if (setup_frame_addr(p, sig, code, addr, r)) { proc_exit(p, sig); return 0; }
-    regs_write(p, r);
+    regs_write_entry(p, r);
     return 1;
 }
 
@@ -223,16 +223,21 @@ void sig_send(proc_t *p, int sig, int code, int from_pid)
 
 long sig_return(proc_t *p, uint64_t sp)
 {
-    static uint8_t f[FRAME_SIZE];
-    if (copy_in(p, f, sp, FRAME_SIZE)) { proc_exit(p, SIGSEGV); return SYSCALL_NO_REPLY; }
+    static uint8_t f[F_RESERVED];
+    if (copy_in(p, f, sp, sizeof(f))) { proc_exit(p, SIGSEGV); return SYSCALL_NO_REPLY; }
     uint64_t r[PSN_NUM_REGS];
-    regs_read(p, r);
     memcpy(r, f + F_REGS, 31 * 8);
     r[PSN_REG_SP] = *(uint64_t *)(f + F_SP);
     r[PSN_REG_PC] = *(uint64_t *)(f + F_PC);
     r[PSN_REG_PSTATE] = *(uint64_t *)(f + F_PSTATE);  /* the kernel keeps only the flags */
     p->sigmask = *(uint64_t *)(f + F_UC_SIGMASK) & ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
-    regs_write(p, r);
+    /* x0..pstate (34 registers; TPIDR is not part of the frame) */
+    for (int i = 0; i < PSN_REG_TPIDR; i += 12) {
+        int n = PSN_REG_TPIDR - i < 12 ? PSN_REG_TPIDR - i : 12;
+        uint64_t a[14] = { (uint64_t)i, (uint64_t)n };
+        memcpy(&a[2], &r[i], 8 * (uint64_t)n);
+        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
+    }
     return (long)r[0];  /* the reply puts it back in x0 */
 }
 

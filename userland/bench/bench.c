@@ -34,6 +34,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/sysinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -605,8 +606,19 @@ static void power_off(void)
 
 /* ------------------------------------------------------------------------ */
 
+/* As init: guest instructions from reset to here, and the memory the system uses once booted. */
+static void report_boot(uint64_t ticks, double freq)
+{
+	printf("BENCH op=boot_to_init iters=1 insns=%.1f\n", (double)ticks * 1e9 / freq);
+	struct sysinfo si;
+	if (sysinfo(&si) == 0)
+		printf("BENCH op=mem_used_at_init iters=1 insns=%.0f unit=KiB\n",
+		       (double)(si.totalram - si.freeram) * si.mem_unit / 1024.0);
+}
+
 int main(int argc, char **argv)
 {
+	uint64_t boot_ticks = counter();
 	if (argc > 1 && strcmp(argv[1], "--exit") == 0)
 		return 0;
 	if (argc > 1 && strcmp(argv[1], "--list") == 0) {
@@ -626,6 +638,8 @@ int main(int argc, char **argv)
 
 	double freq = (double)counter_freq();
 	printf("BENCH info cntfrq=%.0f self=%s\n", freq, self_path);
+	if (init)
+		report_boot(boot_ticks, freq);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++) {
 			const struct op *op = find_op(argv[i]);

@@ -23,9 +23,10 @@ KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
 ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
               -fno-stack-protector -fno-pie -fno-asynchronous-unwind-tables -I$(GEN) -Ilibpersona/include \
-              -Iroot -Iposix-server/include
-# posix-server runs in the root task's address space for now (it holds every capability it needs).
-ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) root/crt0.S libpersona/src/syscall.S
+              -Iroot -Iposix-server/include -Ivfs/include
+# posix-server and the VFS run in the root task's address space for now (it holds every capability
+# they need); vfs/include/vfs.h is the boundary that becomes an IPC protocol.
+ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) $(wildcard vfs/src/*.c) root/crt0.S libpersona/src/syscall.S
 ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
 
 .PHONY: all deps run test debug bench bench-check clean host-test

@@ -7,6 +7,8 @@
 #define POSIX_H
 #include "lib.h"
 #include <linux_syscalls.h>
+#include "vfs.h"
+#include "tty.h"
 
 #define PAGE 4096UL
 #define MAX_PROCS 256
@@ -18,7 +20,7 @@
 /* Linux errno values used here (returned negated). */
 enum { EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10,
        EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21,
-       EINVAL = 22, EMFILE = 24, ENODEV_ = 19, ENOTTY = 25, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENAMETOOLONG = 36 };
+       EINVAL = 22, EMFILE = 24, ENODEV_ = 19, ELOOP_ = 40, ENOTTY = 25, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENAMETOOLONG = 36 };
 
 /* ---- frames: every page of process memory, refcounted (shared and copy-on-write pages) ---- */
 typedef struct frame { uint64_t slot, pa; uint32_t ref; uint32_t next_free; } frame_t;
@@ -83,6 +85,15 @@ typedef struct proc {
     uint32_t umask;
     uint64_t rlim[16][2];
     uint64_t start_time;          /* cntvct when it was created */
+    /* files (in the leader) */
+#define MAX_FDS 256
+    file_t *fds[MAX_FDS];
+    uint8_t cloexec[MAX_FDS];
+    vnode_t *cwd;
+    /* a thread waiting for a file (P_IO) or for several (P_POLL) */
+    void *wait_obj;
+    uint64_t sys_args[6];
+    uint64_t io_done;             /* bytes already moved by a blocking write */
     uint64_t wait_info;           /* waitid: where the siginfo goes (0: wait4) */
     uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
     uint64_t sigmask, pending;    /* bit n-1: signal n */
@@ -99,7 +110,7 @@ typedef struct proc {
     uint64_t clear_tid;
     char comm[16];
 } proc_t;
-enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_ZOMBIE, P_DEAD };
+enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_IO, P_POLL, P_ZOMBIE, P_DEAD };
 /* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
 extern int sleepers;  /* processes with a wake_at deadline */
 
@@ -118,9 +129,8 @@ long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len);
 long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max);
 void mm_destroy(proc_t *p);
 
-/* exec (exec_ops.c): load an ELF from the boot image and build the Linux initial stack */
+/* exec (exec_ops.c): load an ELF and build the Linux initial stack */
 long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[]);
-const uint8_t *initrd_find(const char *path, uint64_t *size);
 
 /* processes (proc_ops.c) */
 proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */
@@ -131,6 +141,7 @@ void group_exit(proc_t *p, int code);     /* every thread of p's process ends (e
 long futex_op(proc_t *p, uint64_t a[6]);
 void futex_cancel(proc_t *t);
 long proc_execve(proc_t *p, uint64_t path, uint64_t argv, uint64_t envp);
+long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint64_t *size);
 long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
 long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig);
@@ -151,6 +162,16 @@ void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
 long sig_return(proc_t *p, uint64_t sp);
 int sig_force(proc_t *p, int sig, int code, uint64_t addr);
 long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
+
+/* files (fd_ops.c) */
+long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+void fd_fork(proc_t *parent, proc_t *child);
+void fd_exec(proc_t *p);            /* close O_CLOEXEC descriptors */
+void fd_exit(proc_t *g);            /* close everything */
+void fd_init_console(proc_t *init);
+void io_run_wakeups(void);          /* retry the calls waiting on objects that changed */
+void console_irq_init(void);
+void console_irq(void);
 
 /* identity, sessions, limits, accounting (ident_ops.c) */
 long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);

@@ -1,39 +1,5 @@
-/* execve's work: find a file in the boot image, load a static (or static-PIE) ELF, build the stack. */
+/* execve's work: load a static (or static-PIE) ELF and build the Linux initial stack. */
 #include "posix.h"
-
-/* ---- the boot image: a newc cpio archive ---- */
-static uint64_t hex8(const char *s)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) {
-        char c = s[i];
-        v = v * 16 + (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
-    }
-    return v;
-}
-
-/* The contents of the regular file at path (leading '/' optional), or 0. */
-const uint8_t *initrd_find(const char *path, uint64_t *size)
-{
-    const uint8_t *b = (const uint8_t *)bootinfo->initrd_vaddr, *end = b + bootinfo->initrd_size;
-    while (*path == '/') path++;
-    if (!b) return 0;
-    while (b + 110 <= end && !memcmp(b, "070701", 6)) {
-        const char *h = (const char *)b;
-        uint64_t mode = hex8(h + 14), fsize = hex8(h + 54), nsize = hex8(h + 94);
-        const char *name = h + 110;
-        if (b + 110 + nsize > end) return 0;
-        const uint8_t *data = b + ((110 + nsize + 3) & ~3UL);
-        if (data + fsize > end) return 0;
-        if (!strcmp(name, "TRAILER!!!")) return 0;
-        const char *n = name;
-        while (*n == '/') n++;
-        if (n[0] == '.' && n[1] == '/') n += 2;
-        if ((mode & 0170000) == 0100000 && !strcmp(n, path)) { *size = fsize; return data; }
-        b = data + ((fsize + 3) & ~3UL);
-    }
-    return 0;
-}
 
 /* ---- ELF ---- */
 typedef struct { uint8_t ident[16]; uint16_t type, machine; uint32_t version; uint64_t entry, phoff, shoff;

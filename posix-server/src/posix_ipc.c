@@ -9,10 +9,18 @@ uint64_t server_ep;
 int posix_spawn_init(const char *path, char *const argv[])
 {
     server_ep = obj_new(PSN_OBJ_ENDPOINT, 0);
-    uint64_t sz;
-    const uint8_t *elf = initrd_find(path, &sz);
-    if (!elf) { printf("posix-server: %s: not in the boot image\n", path); return -ENOENT; }
+    vfs_init((const uint8_t *)bootinfo->initrd_vaddr, bootinfo->initrd_size);
+    tty_init();
+    console_irq_init();
     proc_t *p = proc_new(0);
+    fd_init_console(p);
+    static char pathbuf[VFS_PATH_MAX];
+    memcpy(pathbuf, path, strlen(path) + 1);
+    uint64_t sz;
+    const uint8_t *elf;
+    long e = exec_resolve(p, pathbuf, (char **)argv, &elf, &sz);
+    if (e) { printf("posix-server: cannot run %s: error %ld\n", path, e); return (int)e; }
+    path = pathbuf;
     char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=vt100", 0 };
     long r = exec_image(p, elf, sz, path, argv, envp);
     if (r) { printf("posix-server: cannot run %s: error %ld\n", path, r); return (int)r; }
@@ -35,9 +43,10 @@ static int fault_signal(proc_t *p, int sig, int code, const char *what, uint64_t
 /* Handle one message; returns 1 if the sender gets an answer now (in m), 0 if not. */
 static int handle(psn_msg_t *m)
 {
+    uint64_t label = psn_info_label(m->info);
+    if (label == PSN_LABEL_NOTIFY) { console_irq(); return 0; }
     if (m->badge >= MAX_PROCS) return 0;
     proc_t *p = &procs[m->badge];
-    uint64_t label = psn_info_label(m->info);
     if (p->state == P_FREE || p->state == P_ZOMBIE || p->state == P_DEAD) return 0;
     if (label == PSN_FAULT_SYSCALL) {
         uint64_t a[6] = { m->mr[0], m->mr[1], m->mr[2], m->mr[3], m->mr[4], m->mr[5] };
@@ -115,8 +124,9 @@ void posix_serve(void)
             r = psn_recv(server_ep, &m, ns);
         }
         answer = 0;
-        if (r == -110) { posix_timer_tick(); continue; }
+        if (r == -110) { posix_timer_tick(); io_run_wakeups(); continue; }
         if (r < 0) continue;
         answer = handle(&m);
+        io_run_wakeups();
     }
 }

@@ -78,6 +78,7 @@ static long fork_with_stack(proc_t *p, uint64_t sp)
     memcpy(c->altstack, p->altstack, sizeof(c->altstack));
     c->sigmask = p->sigmask;
     memcpy(c->comm, p->grp->comm, sizeof(c->comm));
+    fd_fork(p, c);
     psn_tcb_resume(c->tcb);
     return c->pid;
 }
@@ -145,6 +146,55 @@ static int live(proc_t *t)
     return t->state != P_FREE && t->state != P_DEAD && t->state != P_ZOMBIE;
 }
 
+/*
+ * The program at path, from the process's view of the namespace: an ELF from the boot image, or a
+ * "#!" script, for which path and argv become the interpreter's (up to 4 levels).
+ */
+long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint64_t *size)
+{
+    static char interp[3][256], iarg[3][256];
+    for (int depth = 0;; depth++) {
+        vnode_t *n;
+        long r = vfs_lookup(p->grp->cwd ? p->grp->cwd : vfs_root(), path, 1, &n);
+        if (r) return r;
+        if ((n->mode & S_IFMT) != S_IFREG || !(n->mode & 0111)) return -EACCES;
+        uint8_t head[256];
+        long got = vnode_read(n, head, sizeof(head) - 1, 0);
+        if (got >= 2 && head[0] == '#' && head[1] == '!') {
+            if (depth >= 3) return -ELOOP_;
+            head[got] = 0;
+            char *s = (char *)head + 2, *e;
+            while (*s == ' ' || *s == '\t') s++;
+            for (e = s; *e && *e != ' ' && *e != '\t' && *e != '\n'; e++) {}
+            if (e == s) return -ENOEXEC;
+            char *a = e;
+            while (*a == ' ' || *a == '\t') a++;
+            char *ae = a;
+            while (*ae && *ae != '\n') ae++;
+            while (ae > a && (ae[-1] == ' ' || ae[-1] == '\t')) ae--;
+            memcpy(interp[depth], s, (uint64_t)(e - s)); interp[depth][e - s] = 0;
+            memcpy(iarg[depth], a, (uint64_t)(ae - a)); iarg[depth][ae - a] = 0;
+            /* argv: interpreter [arg] path argv[1..] */
+            int n_old = 0;
+            while (argv[n_old]) n_old++;
+            int extra = iarg[depth][0] ? 2 : 1;
+            if (n_old + extra >= 64) return -E2BIG;
+            for (int i = n_old; i >= 1; i--) argv[i + extra] = argv[i];
+            argv[0] = interp[depth];
+            if (extra == 2) argv[1] = iarg[depth];
+            static char saved[3][VFS_PATH_MAX];
+            memcpy(saved[depth], path, strlen(path) + 1);
+            argv[extra] = saved[depth];
+            memcpy(path, interp[depth], strlen(interp[depth]) + 1);
+            continue;
+        }
+        if (!n->ro_data) return -ENOEXEC;  /* programs run from the boot image (files made later: scripts only) */
+        *elf = n->ro_data;
+        *size = n->size;
+        return 0;
+    }
+}
+
 long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 {
     static char path[256], strings[16384];
@@ -155,8 +205,8 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     if ((r = copy_strv(p, uargv, argv, 64, strings, &room))) return r;
     if ((r = copy_strv(p, uenvp, envp, 64, strings + sizeof(strings) - room, &room))) return r;
     uint64_t size;
-    const uint8_t *elf = initrd_find(path, &size);
-    if (!elf) return -ENOENT;
+    const uint8_t *elf;
+    if ((r = exec_resolve(p, path, argv, &elf, &size))) return r;
     /* the other threads of the process end; the new image runs in this one */
     for (int i = 0; i < MAX_PROCS; i++)
         if (&procs[i] != p && procs[i].grp == p->grp && live(&procs[i])) thread_exit(&procs[i], 0);
@@ -168,6 +218,7 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
         p->altstack[0] = p->altstack[1] = p->altstack[2] = 0;
         p->clear_tid = 0;
         if (p->grp != p) memcpy(p->grp->comm, p->comm, sizeof(p->comm));
+        fd_exec(p);
     }
     return r;
 }
@@ -267,6 +318,7 @@ static void thread_teardown(proc_t *t)
 /* The last thread of g's process is gone: the process is a zombie for its parent. */
 static void process_finish(proc_t *g, int code)
 {
+    fd_exit(g);
     g->exit_code = code;
     g->state = P_ZOMBIE;
     if (g->pid == 1) {

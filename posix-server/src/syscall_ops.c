@@ -13,49 +13,6 @@ proc_t *proc_by_pid(int pid)
     return 0;
 }
 
-/* ---- console: fds 0-2 until the VFS exists ---- */
-static long sys_write(proc_t *p, uint64_t fd, uint64_t buf, uint64_t len)
-{
-    if (fd != 1 && fd != 2) return fd == 0 ? -EBADF : -EBADF;
-    char tmp[512];
-    uint64_t done = 0;
-    while (done < len) {
-        uint64_t n = len - done > sizeof(tmp) ? sizeof(tmp) : len - done;
-        if (copy_in(p, tmp, buf + done, n)) return done ? (long)done : -EFAULT;
-        psn_debug_write(tmp, n);
-        done += n;
-    }
-    return (long)done;
-}
-
-static long sys_writev(proc_t *p, uint64_t fd, uint64_t iov, uint64_t cnt)
-{
-    if (cnt > 1024) return -EINVAL;
-    long total = 0;
-    for (uint64_t i = 0; i < cnt; i++) {
-        uint64_t v[2];
-        if (copy_in(p, v, iov + 16 * i, 16)) return -EFAULT;
-        long r = sys_write(p, fd, v[0], v[1]);
-        if (r < 0) return total ? total : r;
-        total += r;
-    }
-    return total;
-}
-
-static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
-{
-    if (fd > 2) return -EBADF;
-    if (req == 0x5413) { /* TIOCGWINSZ */
-        uint16_t ws[4] = { 24, 80, 0, 0 };
-        return copy_out(p, arg, ws, sizeof(ws));
-    }
-    if (req == 0x5401) { /* TCGETS: a terminal in the usual cooked mode */
-        uint32_t t[15] = { 0x500, 0x5, 0xbf, 0x8a3b };
-        return copy_out(p, arg, t, 60);
-    }
-    return -ENOTTY;
-}
-
 /* ---- memory ---- */
 static long sys_brk(proc_t *p, uint64_t want)
 {
@@ -78,7 +35,7 @@ static long sys_brk(proc_t *p, uint64_t want)
 #define MAP_ANONYMOUS 0x20
 static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd)
 {
-    if (!(flags & MAP_ANONYMOUS)) return fd > 2 ? -EBADF : -ENODEV_;
+    if (!(flags & MAP_ANONYMOUS)) return (int64_t)fd < 0 ? -EBADF : -ENODEV_;  /* file mappings: next */
     if ((flags & 3) != MAP_PRIVATE && (flags & 3) != MAP_SHARED) return -EINVAL;
     if (len == 0 || (addr & (PAGE - 1) && (flags & MAP_FIXED))) return -EINVAL;
     return mm_map_anon(p, flags & MAP_FIXED ? addr : 0, len, (uint32_t)prot & 7, flags & MAP_SHARED ? VMA_SHARED : 0);
@@ -163,11 +120,6 @@ uint64_t sp_at_syscall;  /* the caller's sp, for sigreturn and sigaltstack */
 long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
 {
     switch (nr) {
-    case LINUX_SYS_write: return sys_write(p, a[0], a[1], a[2]);
-    case LINUX_SYS_writev: return sys_writev(p, a[0], a[1], a[2]);
-    case LINUX_SYS_read: return a[0] == 0 ? 0 : -EBADF;
-    case LINUX_SYS_ioctl: return sys_ioctl(p, a[0], a[1], a[2]);
-    case LINUX_SYS_close: return a[0] <= 2 ? 0 : -EBADF;
     case LINUX_SYS_exit: thread_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
     case LINUX_SYS_exit_group: group_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
     case LINUX_SYS_futex: return futex_op(p, a);
@@ -236,24 +188,6 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         p->state = P_PAUSE;
         return SYSCALL_NO_REPLY;
     }
-    case LINUX_SYS_ppoll:
-        if (a[1] != 0) return -ENOSYS;           /* file descriptors come with the VFS */
-        if (a[3]) {
-            uint64_t m;
-            if (copy_in(p, &m, a[3], 8)) return -EFAULT;
-            p->saved_mask = p->sigmask;
-            p->has_saved_mask = 1;
-            p->sigmask = m & ~((1UL << 8) | (1UL << 18));
-        }
-        if (sig_deliverable(p)) return -EINTR;
-        if (a[2]) {
-            long r = sys_nanosleep(p, a[2]);
-            if (r != SYSCALL_NO_REPLY) return r;
-            p->state = P_PAUSE;                  /* times out with 0, or EINTR on a signal */
-            return SYSCALL_NO_REPLY;
-        }
-        p->state = P_PAUSE;
-        return SYSCALL_NO_REPLY;
     case LINUX_SYS_rt_sigtimedwait: {
         uint64_t set;
         if (a[3] != 8) return -EINVAL;
@@ -288,6 +222,8 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     }
     int handled;
     long r = ident_syscall(p, nr, a, &handled);
+    if (handled) return r;
+    r = fd_syscall(p, nr, a, &handled);
     if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;

@@ -1,0 +1,320 @@
+/* Open files: reading and writing tmpfs files, devices and pipes; seeking, directories, status. */
+#include "vfs.h"
+#include "lib.h"
+
+void *heap_alloc(uint64_t n);
+void heap_free(void *p, uint64_t n);
+
+enum { EBADF = 9, EAGAIN = 11, ENOMEM = 12, EISDIR = 21, EINVAL = 22, ENOTDIR = 20, ENOSPC = 28, ESPIPE = 29,
+       EPIPE = 32, EFBIG = 27, ENXIO = 6 };
+#define PG 4096UL
+#define L1 512UL
+
+file_t *file_get(file_t *f) { f->refs++; return f; }
+
+void file_put(file_t *f)
+{
+    if (--f->refs > 0) return;
+    if (f->pipe) {
+        pipe_t *p = f->pipe;
+        if ((f->flags & O_ACCMODE) == O_RDONLY) p->readers--; else p->writers--;
+        vfs_event(p);
+        if (!p->readers && !p->writers) {
+            for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) heap_free(p->pg[i], PG);
+            heap_free(p, sizeof(*p));
+        }
+    }
+    if (f->node) vnode_put(f->node);
+    heap_free(f, sizeof(*f));
+}
+
+/* ---- file contents ---- */
+/* Page idx of a file's contents: pages is a two-level table (512 x 512 pages, 1 GiB). */
+static uint8_t ***top_of(vnode_t *n) { return (uint8_t ***)&n->pages; }
+
+static uint8_t *page_at(vnode_t *n, uint64_t idx, int alloc)
+{
+    if (idx >= L1 * L1) return 0;
+    uint8_t ***top = top_of(n);
+    if (!*top) { if (!alloc) return 0; *top = heap_alloc(PG); }
+    uint8_t **mid = (uint8_t **)(*top)[idx / L1];
+    if (!mid) { if (!alloc) return 0; mid = heap_alloc(PG); (*top)[idx / L1] = (uint8_t *)mid; }
+    uint8_t *pg = mid[idx % L1];
+    if (!pg && alloc) pg = mid[idx % L1] = heap_alloc(PG);
+    return pg;
+}
+
+static void page_drop(vnode_t *n, uint64_t idx)
+{
+    uint8_t ***top = top_of(n);
+    if (!*top) return;
+    uint8_t **mid = (uint8_t **)(*top)[idx / L1];
+    if (!mid || !mid[idx % L1]) return;
+    heap_free(mid[idx % L1], PG);
+    mid[idx % L1] = 0;
+}
+
+/* Contents from the boot image become ordinary pages before the first change. */
+static void own_data(vnode_t *n)
+{
+    if (!n->ro_data) return;
+    const uint8_t *d = n->ro_data;
+    n->ro_data = 0;
+    for (uint64_t off = 0; off < n->size; off += PG)
+        memcpy(page_at(n, off / PG, 1), d + off, n->size - off < PG ? n->size - off : PG);
+}
+
+long file_truncate(vnode_t *n, uint64_t size)
+{
+    if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR;
+    if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
+    if (size > L1 * L1 * PG) return -EFBIG;
+    own_data(n);
+    for (uint64_t i = (size + PG - 1) / PG; i * PG < n->size; i++) page_drop(n, i);
+    if (size % PG && size < n->size) {
+        uint8_t *pg = page_at(n, size / PG, 0);
+        if (pg) memset(pg + size % PG, 0, PG - size % PG);
+    }
+    if (size == 0 && n->pages) {
+        uint8_t ***top = top_of(n);
+        for (uint64_t i = 0; i < L1; i++) if ((*top)[i]) heap_free((*top)[i], PG);
+        heap_free(*top, PG);
+        *top = 0;
+    }
+    n->size = size;
+    n->mtime = n->ctime = vfs_now();
+    return 0;
+}
+
+static long reg_read(vnode_t *n, uint8_t *buf, uint64_t len, uint64_t off)
+{
+    if (off >= n->size) return 0;
+    if (len > n->size - off) len = n->size - off;
+    if (n->ro_data) { memcpy(buf, n->ro_data + off, len); return (long)len; }
+    for (uint64_t done = 0; done < len;) {
+        uint64_t o = off + done, k = PG - o % PG;
+        if (k > len - done) k = len - done;
+        uint8_t *pg = page_at(n, o / PG, 0);
+        if (pg) memcpy(buf + done, pg + o % PG, k); else memset(buf + done, 0, k);
+        done += k;
+    }
+    return (long)len;
+}
+
+static long reg_write(vnode_t *n, const uint8_t *buf, uint64_t len, uint64_t off)
+{
+    if (off + len > L1 * L1 * PG || off + len < off) return -EFBIG;
+    own_data(n);
+    for (uint64_t done = 0; done < len;) {
+        uint64_t o = off + done, k = PG - o % PG;
+        if (k > len - done) k = len - done;
+        uint8_t *pg = page_at(n, o / PG, 1);
+        if (!pg) return done ? (long)done : -ENOSPC;
+        memcpy(pg + o % PG, buf + done, k);
+        done += k;
+    }
+    if (off + len > n->size) n->size = off + len;
+    n->mtime = n->ctime = vfs_now();
+    return (long)len;
+}
+
+long vnode_read(vnode_t *n, void *buf, uint64_t len, uint64_t off)
+{
+    if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
+    return reg_read(n, buf, len, off);
+}
+
+/* ---- devices ---- */
+static long dev_read(vnode_t *n, uint8_t *buf, uint64_t len, int nonblock)
+{
+    switch (n->rdev) {
+    case DEV_NULL: return 0;
+    case DEV_ZERO: case DEV_FULL: memset(buf, 0, len); return (long)len;
+    case DEV_RANDOM: case DEV_URANDOM: {
+        static uint64_t s = 0x9e3779b97f4a7c15ULL;
+        for (uint64_t i = 0; i < len; i++) { s ^= read_cntvct(); s = s * 6364136223846793005ULL + 1; buf[i] = (uint8_t)(s >> 33); }
+        return (long)len;
+    }
+    case DEV_TTY: case DEV_CONSOLE: case DEV_TTYAMA0: return tty_read(buf, len, nonblock);
+    }
+    return -ENXIO;
+}
+
+static long dev_write(vnode_t *n, const uint8_t *buf, uint64_t len)
+{
+    switch (n->rdev) {
+    case DEV_NULL: case DEV_ZERO: case DEV_RANDOM: case DEV_URANDOM: return (long)len;
+    case DEV_FULL: return -ENOSPC;
+    case DEV_TTY: case DEV_CONSOLE: case DEV_TTYAMA0: return tty_write(buf, len);
+    }
+    return -ENXIO;
+}
+
+/* ---- pipes ---- */
+long pipe_create(file_t **r, file_t **w, uint32_t flags)
+{
+    pipe_t *p = heap_alloc(sizeof(pipe_t));
+    for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) p->pg[i] = heap_alloc(PG);
+    p->readers = p->writers = 1;
+    file_t *a = heap_alloc(sizeof(file_t)), *b = heap_alloc(sizeof(file_t));
+    a->pipe = b->pipe = p;
+    a->flags = O_RDONLY | (flags & O_NONBLOCK);
+    b->flags = O_WRONLY | (flags & O_NONBLOCK);
+    a->refs = b->refs = 1;
+    *r = a;
+    *w = b;
+    return 0;
+}
+
+static uint8_t *ring(pipe_t *p, uint64_t i) { i %= PIPE_SIZE; return &p->pg[i / PG][i % PG]; }
+
+static long pipe_read(file_t *f, uint8_t *buf, uint64_t len)
+{
+    pipe_t *p = f->pipe;
+    if (!p->len) {
+        if (!p->writers) return 0;
+        return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
+    }
+    if (len > p->len) len = p->len;
+    for (uint64_t i = 0; i < len; i++) buf[i] = *ring(p, p->head + i);
+    p->head = (p->head + len) % PIPE_SIZE;
+    p->len -= len;
+    vfs_event(p);
+    return (long)len;
+}
+
+static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
+{
+    pipe_t *p = f->pipe;
+    uint64_t space = PIPE_SIZE - p->len;
+    if (!p->readers) return -EPIPE;
+    if (len == 0) return 0;
+    /* up to PIPE_BUF bytes go in at once or not at all */
+    if (space == 0 || (len <= PIPE_BUF && space < len)) return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
+    if (len > space) len = space;
+    for (uint64_t i = 0; i < len; i++) *ring(p, p->head + p->len + i) = buf[i];
+    p->len += len;
+    vfs_event(p);
+    return (long)len;
+}
+
+void *vfs_wait_object(file_t *f)
+{
+    if (f->pipe) return f->pipe;
+    return (void *)tty_read;  /* the console */
+}
+
+/* ---- generic ---- */
+long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
+{
+    if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH)) return -EBADF;
+    if (f->pipe) return off ? -ESPIPE : pipe_read(f, buf, len);
+    vnode_t *n = f->node;
+    uint32_t t = n->mode & S_IFMT;
+    if (t == S_IFDIR) return -EISDIR;
+    if (t == S_IFCHR) return dev_read(n, buf, len, (f->flags & O_NONBLOCK) != 0);
+    long r = reg_read(n, buf, len, off ? *off : f->off);
+    if (r > 0 && !off) f->off += (uint64_t)r;
+    return r;
+}
+
+long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
+{
+    if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH)) return -EBADF;
+    if (f->pipe) return off ? -ESPIPE : pipe_write(f, buf, len);
+    vnode_t *n = f->node;
+    uint32_t t = n->mode & S_IFMT;
+    if (t == S_IFCHR) return dev_write(n, buf, len);
+    if (t != S_IFREG) return -EINVAL;
+    uint64_t pos = off ? *off : (f->flags & O_APPEND) ? n->size : f->off;
+    long r = reg_write(n, buf, len, pos);
+    if (r > 0 && !off) f->off = pos + (uint64_t)r;
+    return r;
+}
+
+long file_lseek(file_t *f, int64_t off, int whence)
+{
+    if (f->pipe) return -ESPIPE;
+    vnode_t *n = f->node;
+    if ((n->mode & S_IFMT) == S_IFCHR) return 0;
+    int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->off : whence == 2 ? (int64_t)n->size : -1;
+    if (whence == 3 || whence == 4) {  /* SEEK_DATA, SEEK_HOLE: all data */
+        if (off < 0 || (uint64_t)off >= n->size) return -6; /* ENXIO */
+        f->off = whence == 3 ? (uint64_t)off : n->size;
+        return (long)f->off;
+    }
+    if (base < 0) return -EINVAL;
+    if (base + off < 0) return -EINVAL;
+    f->off = (uint64_t)(base + off);
+    return (long)f->off;
+}
+
+/* struct linux_dirent64 records; f->off counts entries (0 ".", 1 "..", then the list). */
+long file_getdents(file_t *f, void *buf, uint64_t len)
+{
+    vnode_t *n = f->node;
+    if (!n || (n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
+    uint8_t *out = buf;
+    uint64_t pos = 0, idx = 0;
+    dentry_t *d = n->entries;
+    for (;; idx++) {
+        const char *name;
+        vnode_t *node;
+        if (idx == 0) { name = "."; node = n; }
+        else if (idx == 1) { name = ".."; node = n->parent ? n->parent : n; }
+        else { if (!d) break; name = d->name; node = d->node; d = d->next; }
+        if (idx < f->off) continue;
+        uint64_t nl = strlen(name), reclen = (19 + nl + 1 + 7) & ~7UL;
+        if (pos + reclen > len) { if (!pos) return -EINVAL; break; }
+        uint8_t *r = out + pos;
+        memset(r, 0, reclen);
+        *(uint64_t *)r = node->ino;
+        *(uint64_t *)(r + 8) = idx + 1;
+        *(uint16_t *)(r + 16) = (uint16_t)reclen;
+        uint32_t t = node->mode & S_IFMT;
+        r[18] = t == S_IFDIR ? 4 : t == S_IFREG ? 8 : t == S_IFLNK ? 10 : t == S_IFCHR ? 2 : t == S_IFIFO ? 1 : 0;
+        memcpy(r + 19, name, nl);
+        pos += reclen;
+        f->off = idx + 1;
+    }
+    return (long)pos;
+}
+
+void vnode_stat(vnode_t *n, void *statbuf)
+{
+    uint8_t *b = statbuf;
+    memset(b, 0, 128);
+    *(uint64_t *)(b + 0) = 0x10;             /* st_dev */
+    *(uint64_t *)(b + 8) = n->ino;
+    *(uint32_t *)(b + 16) = n->mode;
+    *(uint32_t *)(b + 20) = n->nlink;
+    *(uint32_t *)(b + 24) = n->uid;
+    *(uint32_t *)(b + 28) = n->gid;
+    *(uint64_t *)(b + 32) = n->rdev;
+    *(uint64_t *)(b + 48) = n->size;
+    *(uint32_t *)(b + 56) = 4096;            /* st_blksize */
+    *(uint64_t *)(b + 64) = (n->size + 511) / 512;
+    *(uint64_t *)(b + 72) = n->atime / 1000000000ULL; *(uint64_t *)(b + 80) = n->atime % 1000000000ULL;
+    *(uint64_t *)(b + 88) = n->mtime / 1000000000ULL; *(uint64_t *)(b + 96) = n->mtime % 1000000000ULL;
+    *(uint64_t *)(b + 104) = n->ctime / 1000000000ULL; *(uint64_t *)(b + 112) = n->ctime % 1000000000ULL;
+}
+
+int file_poll(file_t *f, int events)
+{
+    int r = 0;
+    if (f->pipe) {
+        pipe_t *p = f->pipe;
+        if ((f->flags & O_ACCMODE) == O_RDONLY) {
+            if (p->len) r |= 1;
+            if (!p->writers) r |= 16;
+        } else {
+            if (PIPE_SIZE - p->len >= PIPE_BUF) r |= 4;
+            if (!p->readers) r |= 8;
+        }
+        return r & (events | 8 | 16);
+    }
+    if (f->node && (f->node->mode & S_IFMT) == S_IFCHR &&
+        (f->node->rdev == DEV_TTY || f->node->rdev == DEV_CONSOLE || f->node->rdev == DEV_TTYAMA0))
+        return ((tty_readable() ? 1 : 0) | 4) & events;
+    return (1 | 4) & events;
+}

@@ -1,0 +1,371 @@
+/* The namespace: nodes, directories, path walking, and the boot image unpacked into tmpfs. */
+#include "vfs.h"
+#include "lib.h"
+
+void *heap_alloc(uint64_t n);
+void heap_free(void *p, uint64_t n);
+
+enum { EPERM = 1, ENOENT = 2, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+       ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16 };
+
+static vnode_t *root;
+static uint64_t next_ino = 1;
+
+uint64_t vfs_now(void)
+{
+    uint64_t t = read_cntvct(), f = read_cntfrq();
+    return (t / f + 1764000000ULL) * 1000000000ULL + t % f * 1000000000ULL / f;
+}
+
+vnode_t *vfs_root(void) { return root; }
+void vnode_ref(vnode_t *n) { n->refs++; }
+
+void vnode_put(vnode_t *n)
+{
+    if (--n->refs > 0 || n->nlink > 0) return;
+    file_truncate(n, 0);
+    if (n->link) heap_free(n->link, strlen(n->link) + 1);
+    heap_free(n, sizeof(*n));
+}
+
+static vnode_t *vnode_new(uint32_t mode)
+{
+    vnode_t *n = heap_alloc(sizeof(vnode_t));
+    n->mode = mode;
+    n->ino = next_ino++;
+    n->atime = n->mtime = n->ctime = vfs_now();
+    return n;
+}
+
+static char *str_dup(const char *s, uint64_t len)
+{
+    char *d = heap_alloc(len + 1);
+    memcpy(d, s, len);
+    d[len] = 0;
+    return d;
+}
+
+static dentry_t *dir_find(vnode_t *dir, const char *name, uint64_t len)
+{
+    for (dentry_t *d = dir->entries; d; d = d->next)
+        if (strlen(d->name) == len && !memcmp(d->name, name, len)) return d;
+    return 0;
+}
+
+static void dir_add(vnode_t *dir, const char *name, uint64_t len, vnode_t *n)
+{
+    dentry_t *d = heap_alloc(sizeof(dentry_t)), **pp = &dir->entries;
+    d->name = str_dup(name, len);
+    d->node = n;
+    while (*pp) pp = &(*pp)->next;
+    *pp = d;
+    n->nlink++;
+    n->refs++;
+    if ((n->mode & S_IFMT) == S_IFDIR) { n->parent = dir; dir->nlink++; }
+    dir->mtime = dir->ctime = vfs_now();
+}
+
+static void dir_remove(vnode_t *dir, dentry_t *d)
+{
+    for (dentry_t **pp = &dir->entries; *pp; pp = &(*pp)->next)
+        if (*pp == d) { *pp = d->next; break; }
+    vnode_t *n = d->node;
+    if ((n->mode & S_IFMT) == S_IFDIR) { dir->nlink--; n->nlink--; }
+    n->nlink--;
+    heap_free(d->name, strlen(d->name) + 1);
+    heap_free(d, sizeof(*d));
+    dir->mtime = dir->ctime = vfs_now();
+    vnode_put(n);
+}
+
+/*
+ * Walk path from dir. With parent_only, stop before the last component and return it in name.
+ * Symlinks are followed (the last one only if follow); more than 40 is ELOOP.
+ */
+static long walk(vnode_t *dir, const char *path, int follow, int parent_only, vnode_t **out, char *name, int *depth)
+{
+    if (!*path) return -ENOENT;
+    if (strlen(path) >= VFS_PATH_MAX) return -ENAMETOOLONG;
+    vnode_t *cur = *path == '/' ? root : dir;
+    const char *p = path;
+    for (;;) {
+        while (*p == '/') p++;
+        const char *s = p;
+        while (*p && *p != '/') p++;
+        uint64_t len = (uint64_t)(p - s);
+        const char *rest = p;
+        while (*rest == '/') rest++;
+        int last = !*rest, trailing = last && *p == '/';
+        if (len == 0) { *out = cur; if (parent_only) { name[0] = '.'; name[1] = 0; } return 0; }
+        if (len > VFS_NAME_MAX) return -ENAMETOOLONG;
+        if ((cur->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
+        if (last && parent_only) {
+            memcpy(name, s, len);
+            name[len] = 0;
+            if (trailing) { name[len] = '/'; name[len + 1] = 0; }
+            *out = cur;
+            return 0;
+        }
+        vnode_t *next;
+        if (len == 1 && s[0] == '.') next = cur;
+        else if (len == 2 && s[0] == '.' && s[1] == '.') next = cur->parent ? cur->parent : cur;
+        else {
+            dentry_t *d = dir_find(cur, s, len);
+            if (!d) return -ENOENT;
+            next = d->node;
+        }
+        if ((next->mode & S_IFMT) == S_IFLNK && (!last || follow || trailing)) {
+            if (++*depth > 40) return -ELOOP;
+            vnode_t *target;
+            long r = walk(cur, next->link, 1, 0, &target, 0, depth);
+            if (r) return r;
+            next = target;
+        }
+        if (last) {
+            if (trailing && (next->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
+            *out = next;
+            return 0;
+        }
+        cur = next;
+    }
+}
+
+long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out)
+{
+    int depth = 0;
+    return walk(dir, path, follow, 0, out, 0, &depth);
+}
+
+long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *name)
+{
+    int depth = 0;
+    return walk(dir, path, 1, 1, parent, name, &depth);
+}
+
+static int is_dot(const char *n) { return (n[0] == '.' && !n[1]) || (n[0] == '.' && n[1] == '.' && !n[2]); }
+static uint64_t name_len(const char *n) { uint64_t l = strlen(n); return l && n[l - 1] == '/' ? l - 1 : l; }
+
+long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, const char *link)
+{
+    vnode_t *parent;
+    char name[VFS_NAME_MAX + 2];
+    long r = vfs_lookup_parent(dir, path, &parent, name);
+    if (r) return r;
+    uint64_t len = name_len(name);
+    if ((parent->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
+    if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
+    if (name[len] == '/' && (mode & S_IFMT) != S_IFDIR) return -ENOENT;
+    vnode_t *n = vnode_new(mode);
+    n->rdev = rdev;
+    if (link) { n->link = str_dup(link, strlen(link)); n->size = strlen(link); }
+    if ((mode & S_IFMT) == S_IFDIR) n->nlink = 1;  /* its "." */
+    dir_add(parent, name, len, n);
+    return 0;
+}
+
+long vfs_unlink(vnode_t *dir, const char *path, int rmdir)
+{
+    vnode_t *parent;
+    char name[VFS_NAME_MAX + 2];
+    long r = vfs_lookup_parent(dir, path, &parent, name);
+    if (r) return r;
+    uint64_t len = name_len(name);
+    if (is_dot(name)) return rmdir ? -EINVAL : -EISDIR;
+    dentry_t *d = dir_find(parent, name, len);
+    if (!d) return -ENOENT;
+    int isdir = (d->node->mode & S_IFMT) == S_IFDIR;
+    if (rmdir && !isdir) return -ENOTDIR;
+    if (!rmdir && isdir) return -EISDIR;
+    if (!rmdir && name[len] == '/') return -ENOTDIR;
+    if (isdir && d->node->entries) return -ENOTEMPTY;
+    if (d->node == root) return -EBUSY;
+    dir_remove(parent, d);
+    return 0;
+}
+
+long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, int follow)
+{
+    vnode_t *n, *parent;
+    char name[VFS_NAME_MAX + 2];
+    long r = vfs_lookup(odir, old, follow, &n);
+    if (r) return r;
+    if ((n->mode & S_IFMT) == S_IFDIR) return -EPERM;
+    if ((r = vfs_lookup_parent(ndir, newp, &parent, name))) return r;
+    uint64_t len = name_len(name);
+    if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
+    if (name[len] == '/') return -ENOENT;
+    dir_add(parent, name, len, n);
+    n->ctime = vfs_now();
+    return 0;
+}
+
+static int is_ancestor(vnode_t *a, vnode_t *b)  /* a is b or above it */
+{
+    for (; b; b = b->parent) if (a == b) return 1;
+    return 0;
+}
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, uint32_t flags)
+{
+    vnode_t *op, *np;
+    char on[VFS_NAME_MAX + 2], nn[VFS_NAME_MAX + 2];
+    long r;
+    if (flags & ~1u) return -EINVAL;
+    if ((r = vfs_lookup_parent(odir, old, &op, on)) || (r = vfs_lookup_parent(ndir, newp, &np, nn))) return r;
+    uint64_t ol = name_len(on), nl = name_len(nn);
+    if (is_dot(on) || is_dot(nn)) return -EBUSY;
+    dentry_t *od = dir_find(op, on, ol);
+    if (!od) return -ENOENT;
+    vnode_t *n = od->node;
+    int isdir = (n->mode & S_IFMT) == S_IFDIR;
+    if ((on[ol] == '/' || nn[nl] == '/') && !isdir) return -ENOTDIR;
+    if (isdir && is_ancestor(n, np)) return -EINVAL;
+    dentry_t *nd = dir_find(np, nn, nl);
+    if (nd) {
+        if (nd->node == n) return 0;
+        if (flags & RENAME_NOREPLACE) return -EEXIST;
+        int tdir = (nd->node->mode & S_IFMT) == S_IFDIR;
+        if (isdir && !tdir) return -ENOTDIR;
+        if (!isdir && tdir) return -EISDIR;
+        if (tdir && nd->node->entries) return -ENOTEMPTY;
+    }
+    n->refs++;  /* keep it while it moves */
+    if (nd) dir_remove(np, nd);
+    dir_remove(op, dir_find(op, on, ol));
+    dir_add(np, nn, nl, n);
+    n->refs--;
+    n->ctime = vfs_now();
+    return 0;
+}
+
+long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size)
+{
+    char tmp[VFS_PATH_MAX];
+    uint64_t pos = sizeof(tmp) - 1;
+    tmp[pos] = 0;
+    for (vnode_t *n = cwd; n != root;) {
+        vnode_t *p = n->parent;
+        if (!p) return -ENOENT;
+        dentry_t *d = p->entries;
+        while (d && d->node != n) d = d->next;
+        if (!d) return -ENOENT;  /* removed */
+        uint64_t l = strlen(d->name);
+        if (l + 1 > pos) return -ENAMETOOLONG;
+        pos -= l;
+        memcpy(tmp + pos, d->name, l);
+        tmp[--pos] = '/';
+        n = p;
+    }
+    if (pos == sizeof(tmp) - 1) tmp[--pos] = '/';
+    uint64_t len = sizeof(tmp) - pos;
+    if (len > size) return -34; /* ERANGE */
+    memcpy(buf, tmp + pos, len);
+    return (long)len;
+}
+
+/* ---- the boot image ---- */
+static uint64_t hex8(const char *s)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = s[i];
+        v = v * 16 + (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+    }
+    return v;
+}
+
+/* Create the directories leading to path (boot images list them before their contents, but be kind). */
+static void mkdirs(const char *path)
+{
+    char tmp[VFS_PATH_MAX];
+    uint64_t l = strlen(path);
+    if (l >= sizeof(tmp)) return;
+    memcpy(tmp, path, l + 1);
+    for (uint64_t i = 1; i < l; i++)
+        if (tmp[i] == '/') { tmp[i] = 0; vfs_mknod(root, tmp, S_IFDIR | 0755, 0, 0); tmp[i] = '/'; }
+}
+
+void vfs_init(const uint8_t *b, uint64_t size)
+{
+    root = vnode_new(S_IFDIR | 0755);
+    root->nlink = 2;
+    root->refs = 1;
+    const uint8_t *end = b + size;
+    while (b && b + 110 <= end && !memcmp(b, "070701", 6)) {
+        const char *h = (const char *)b;
+        uint32_t mode = (uint32_t)hex8(h + 14);
+        uint64_t fsize = hex8(h + 54), nsize = hex8(h + 94);
+        const char *name = h + 110;
+        if (b + 110 + nsize > end) break;
+        const uint8_t *data = b + ((110 + nsize + 3) & ~3UL);
+        if (data + fsize > end) break;
+        if (!strcmp(name, "TRAILER!!!")) break;
+        char path[VFS_PATH_MAX];
+        const char *n = name;
+        while (*n == '.' && n[1] == '/') n += 2;
+        while (*n == '/') n++;
+        if (*n && strcmp(n, ".") && strlen(n) + 2 < sizeof(path)) {
+            path[0] = '/';
+            memcpy(path + 1, n, strlen(n) + 1);
+            mkdirs(path);
+            if ((mode & S_IFMT) == S_IFLNK) {
+                char target[VFS_PATH_MAX];
+                uint64_t tl = fsize < sizeof(target) - 1 ? fsize : sizeof(target) - 1;
+                memcpy(target, data, tl);
+                target[tl] = 0;
+                vfs_mknod(root, path, mode, 0, target);
+            } else {
+                vfs_mknod(root, path, mode, 0, 0);
+                if ((mode & S_IFMT) == S_IFREG) {
+                    vnode_t *f;
+                    if (!vfs_lookup(root, path, 0, &f)) { f->ro_data = data; f->size = fsize; }
+                }
+            }
+        }
+        b = data + ((fsize + 3) & ~3UL);
+    }
+    /* the usual places, if the image did not bring them */
+    vfs_mknod(root, "/dev", S_IFDIR | 0755, 0, 0);
+    vfs_mknod(root, "/tmp", S_IFDIR | 01777, 0, 0);
+    vfs_mknod(root, "/proc", S_IFDIR | 0555, 0, 0);
+    vfs_mknod(root, "/sys", S_IFDIR | 0555, 0, 0);
+    static const struct { const char *name; uint64_t dev; uint32_t mode; } devs[] = {
+        { "/dev/null", DEV_NULL, 0666 }, { "/dev/zero", DEV_ZERO, 0666 }, { "/dev/full", DEV_FULL, 0666 },
+        { "/dev/random", DEV_RANDOM, 0666 }, { "/dev/urandom", DEV_URANDOM, 0666 }, { "/dev/tty", DEV_TTY, 0666 },
+        { "/dev/console", DEV_CONSOLE, 0600 }, { "/dev/ttyAMA0", DEV_TTYAMA0, 0620 },
+    };
+    for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+        vfs_mknod(root, devs[i].name, S_IFCHR | devs[i].mode, devs[i].dev, 0);
+}
+
+long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uint32_t umask, file_t **out)
+{
+    vnode_t *n;
+    uint32_t acc = flags & O_ACCMODE;
+    if (acc == 3) return -EINVAL;
+    long r = vfs_lookup(dir, path, !(flags & O_NOFOLLOW) || (flags & O_PATH), &n);
+    if (r == -ENOENT && (flags & O_CREAT) && !(flags & O_DIRECTORY)) {
+        uint64_t l = strlen(path);
+        if (l && path[l - 1] == '/') return -EISDIR;
+        if ((r = vfs_mknod(dir, path, S_IFREG | (mode & 07777 & ~umask), 0, 0))) return r;
+        if ((r = vfs_lookup(dir, path, 1, &n))) return r;
+    } else if (r) {
+        return r;
+    } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
+        return -EEXIST;
+    }
+    uint32_t t = n->mode & S_IFMT;
+    if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
+    if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;
+    if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_CREAT))) return -EISDIR;
+    if ((flags & O_TRUNC) && t == S_IFREG && acc != O_RDONLY && !(flags & O_PATH)) file_truncate(n, 0);
+    file_t *f = heap_alloc(sizeof(file_t));
+    f->node = n;
+    vnode_ref(n);
+    f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY);
+    f->refs = 1;
+    *out = f;
+    return 0;
+}

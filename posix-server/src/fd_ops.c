@@ -464,6 +464,9 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if ((r = get_path(p, a[1], path)) || (r = get_path(p, a[3], path2)) ||
             (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) || (r = at_dir(p, (int64_t)(int)a[2], path2, &dir2))) return r;
         return vfs_link(dir, path, dir2, path2, (a[4] & 0x400) != 0);
+    case LINUX_SYS_renameat:
+        a[4] = 0;
+        /* fall through */
     case LINUX_SYS_renameat2:
         if ((r = get_path(p, a[1], path)) || (r = get_path(p, a[3], path2)) ||
             (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) || (r = at_dir(p, (int64_t)(int)a[2], path2, &dir2))) return r;

@@ -72,9 +72,17 @@ $(B)/kernel.elf: $(KERNEL_OBJ) kernel/arch/aarch64/src/kernel.lds
 $(B)/kernel.img: $(B)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
-# make run INIT=path/to/static-binary ARGS='...': that program is /init, pid 1, with ARGS as argv[1..];
-# EXTRA_ROOT=dir adds a directory's files to the boot image.
-ifneq ($(INIT),)
+# make run: the kernel, posix-server and BusyBox; the boot image is build/rootfs (BusyBox and its links)
+# plus userland/rootfs (/init, /etc) plus EXTRA_ROOT=dir. make run INIT=path/to/static-binary ARGS='...'
+# boots that program as /init (pid 1) instead, with ARGS as argv[1..]. make run KERNEL_TESTS=1 runs the
+# kernel test suite (the root task without a Linux process).
+$(B)/rootfs/bin/busybox: scripts/busybox.sh | $(DEPS_STAMP)
+	bash scripts/busybox.sh
+
+ifneq ($(KERNEL_TESTS),)
+RUN_INITRD :=
+RUN_APPEND := $(ARGS)
+else ifneq ($(INIT),)
 RUN_INITRD := $(B)/run/initrd.cpio
 RUN_APPEND := init=/init -- $(ARGS)
 .PHONY: $(RUN_INITRD)
@@ -84,7 +92,14 @@ $(RUN_INITRD):
 	@cp "$(INIT)" $(B)/run/root/init
 	@cd $(B)/run/root && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 > ../initrd.cpio
 else
-RUN_APPEND := $(ARGS)
+RUN_INITRD := $(B)/run/rootfs.cpio
+RUN_APPEND := init=/init $(ARGS)
+.PHONY: $(RUN_INITRD)
+$(RUN_INITRD): $(B)/rootfs/bin/busybox
+	@rm -rf $(B)/run/root && mkdir -p $(B)/run/root
+	@cp -a $(B)/rootfs/. userland/rootfs/. $(B)/run/root/
+	@if [ -n "$(EXTRA_ROOT)" ]; then cp -a "$(EXTRA_ROOT)"/. $(B)/run/root/; fi
+	@cd $(B)/run/root && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 > ../rootfs.cpio
 endif
 
 run: $(B)/kernel.img $(RUN_INITRD)

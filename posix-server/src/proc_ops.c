@@ -356,6 +356,8 @@ void group_exit(proc_t *p, int code)
 
 void proc_exit(proc_t *p, int code) { group_exit(p, code); }
 
+static int live_or_dead_leader(proc_t *g) { return g->state != P_FREE && g->state != P_ZOMBIE; }
+
 /* The thread that takes a signal sent to p's process: one that does not block it, else the leader. */
 static proc_t *signal_target(proc_t *g, int sig)
 {
@@ -371,7 +373,21 @@ static proc_t *signal_target(proc_t *g, int sig)
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
 {
     if (sig > 64) return -EINVAL;
-    if (pid <= 0) return -ENOSYS; /* process groups and broadcast come with the tty */
+    if (pid <= 0) {
+        /* 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid */
+        int pg = pid == 0 ? p->grp->pgid : (int)-pid, found = 0;
+        for (int i = 0; i < MAX_PROCS; i++) {
+            proc_t *g = &procs[i];
+            if (g->grp != g || !live_or_dead_leader(g)) continue;
+            if (pid == -1 ? (g->pid == 1 || g == p->grp) : g->pgid != pg) continue;
+            found = 1;
+            if (sig == 0) continue;
+            proc_t *t = signal_target(g, (int)sig);
+            if (t) sig_send(t, (int)sig, 0, p->tgid);
+        }
+        if (!found) return -ESRCH;
+        return !live(p) ? SYSCALL_NO_REPLY : 0;
+    }
     proc_t *g = proc_by_pid((int)pid);
     if (!g || g->grp != g || g->state == P_ZOMBIE || g->state == P_FREE) return -ESRCH;
     if (sig == 0) return 0;

@@ -116,7 +116,7 @@ $(B)/bench/bench: userland/bench/bench.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -o $@ $<
 
-test: $(B)/kernel.img $(B)/bench/bench
+test: $(B)/kernel.img $(B)/bench/bench $(B)/run/rootfs.cpio
 	bash scripts/test.sh
 
 bench: $(B)/kernel.img $(B)/bench/bench

@@ -34,6 +34,7 @@ if [ -f tests/host/host.mk ]; then
     run_part "host unit tests" make --no-print-directory host-test
 fi
 run_part "Linux compatibility: the same binaries on Persona and on Linux" bash scripts/compat-test.sh
+run_part "the BusyBox shell on the serial console (pexpect)" /usr/bin/python3 tests/interactive/shell_test.py build/kernel.img build/run/rootfs.cpio
 run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -536,6 +536,28 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
         if ((int64_t)a[1] < 0) return -EINVAL;
         return file_truncate(n, a[1]);
+    case LINUX_SYS_sendfile: {
+        /* sendfile(out, in, offset*, count): through a buffer here (the servers share memory later) */
+        file_t *out = fd_file(p, a[0]), *in = fd_file(p, a[1]);
+        static uint8_t sbuf[65536];
+        if (!out || !in) return -EBADF;
+        if (!in->node || (in->node->mode & S_IFMT) != S_IFREG) return -EINVAL;
+        if ((out->flags & O_APPEND)) return -EINVAL;
+        uint64_t off = 0, *offp = 0;
+        if (a[2]) { if (copy_in(p, &off, a[2], 8)) return -EFAULT; if ((int64_t)off < 0) return -EINVAL; offp = &off; }
+        uint64_t count = a[3] < sizeof(sbuf) ? a[3] : sizeof(sbuf);
+        long n = file_read(in, sbuf, count, offp);
+        if (n <= 0) return n;
+        long w = file_write(out, sbuf, (uint64_t)n, 0);
+        if (w == VFS_WOULD_BLOCK) {  /* give back what was not sent, then wait */
+            if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n;
+            return block_on(p, out, nr, a);
+        }
+        if (w < 0) { if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n; return epipe(p, w); }
+        if (w < n) { if (offp) off -= (uint64_t)(n - w); else in->off -= (uint64_t)(n - w); }
+        if (offp && copy_out(p, a[2], &off, 8)) return -EFAULT;
+        return w;
+    }
     case LINUX_SYS_fsync: case LINUX_SYS_fdatasync: return fd_file(p, a[0]) ? 0 : -EBADF;
     case LINUX_SYS_ppoll: {
         long ready = sys_ppoll(p, a);

@@ -51,7 +51,7 @@ void console_irq_init(void)
 void console_irq(void)
 {
     if (!uart) return;
+    wr(ICR, RXIM | RTIM);  /* first: a character that comes during the drain raises it again */
     while (!(rd(FR) & FR_RXFE)) tty_input((uint8_t)rd(DR));
-    wr(ICR, RXIM | RTIM);
     psn_irq_ack(irq_handler);
 }

@@ -1,6 +1,7 @@
 /* Open files: reading and writing tmpfs files, devices and pipes; seeking, directories, status. */
 #include "vfs.h"
 #include "lib.h"
+#include "tty.h"
 
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
@@ -201,7 +202,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
 void *vfs_wait_object(file_t *f)
 {
     if (f->pipe) return f->pipe;
-    return (void *)tty_read;  /* the console */
+    return &console_tty;  /* the console: tty_input reports events on it */
 }
 
 /* ---- generic ---- */

@@ -3,5 +3,6 @@
 #define MACHINE_CONSOLE_H
 #include <types.h>
 void console_init(paddr_t base);
-void console_putc(char c);
+void console_putc(char c);      /* \n becomes \r\n */
+void console_putc_raw(char c);  /* bytes as they are (user output: the tty did the translation) */
 #endif

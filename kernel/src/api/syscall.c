@@ -53,7 +53,7 @@ static void debug_write(tcb_t *t)
 {
     word_t n = t->ctx[1];
     if (n > PSN_NUM_MRS * 8) { t->ctx[1] = (word_t)-EINVAL; return; }
-    for (word_t i = 0; i < n; i++) console_putc((char)(t->ctx[mr_reg[i / 8]] >> (8 * (i % 8))));
+    for (word_t i = 0; i < n; i++) console_putc_raw((char)(t->ctx[mr_reg[i / 8]] >> (8 * (i % 8))));
     t->ctx[1] = 0;
 }
 

@@ -14,9 +14,14 @@ void console_init(paddr_t base)
     uart_base = (word_t)PA_TO_KVA(base);
 }
 
-void console_putc(char c)
+void console_putc_raw(char c)
 {
-    if (c == '\n') console_putc('\r');
     while (mmio_read32(uart_base + UART_FR) & FR_TXFF) {}
     mmio_write32(uart_base + UART_DR, (uint8_t)c);
+}
+
+void console_putc(char c)
+{
+    if (c == '\n') console_putc_raw('\r');
+    console_putc_raw(c);
 }

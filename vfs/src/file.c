@@ -167,7 +167,17 @@ long pipe_create(file_t **r, file_t **w, uint32_t flags)
     return 0;
 }
 
-static uint8_t *ring(pipe_t *p, uint64_t i) { i %= PIPE_SIZE; return &p->pg[i / PG][i % PG]; }
+/* Copy between a buffer and the ring at position pos (modulo its size), a page run at a time. */
+static void ring_copy(pipe_t *p, uint64_t pos, uint8_t *buf, uint64_t len, int to_ring)
+{
+    while (len) {
+        uint64_t i = pos % PIPE_SIZE, k = PG - i % PG;
+        if (k > len) k = len;
+        uint8_t *r = &p->pg[i / PG][i % PG];
+        if (to_ring) memcpy(r, buf, k); else memcpy(buf, r, k);
+        pos += k; buf += k; len -= k;
+    }
+}
 
 static long pipe_read(file_t *f, uint8_t *buf, uint64_t len)
 {
@@ -177,7 +187,7 @@ static long pipe_read(file_t *f, uint8_t *buf, uint64_t len)
         return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
     }
     if (len > p->len) len = p->len;
-    for (uint64_t i = 0; i < len; i++) buf[i] = *ring(p, p->head + i);
+    ring_copy(p, p->head, buf, len, 0);
     p->head = (p->head + len) % PIPE_SIZE;
     p->len -= len;
     vfs_event(p);
@@ -193,7 +203,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
     /* up to PIPE_BUF bytes go in at once or not at all */
     if (space == 0 || (len <= PIPE_BUF && space < len)) return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
     if (len > space) len = space;
-    for (uint64_t i = 0; i < len; i++) *ring(p, p->head + p->len + i) = buf[i];
+    ring_copy(p, p->head + p->len, (uint8_t *)buf, len, 1);
     p->len += len;
     vfs_event(p);
     return (long)len;

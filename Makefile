@@ -29,7 +29,7 @@ ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-built
 ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) $(wildcard vfs/src/*.c) root/crt0.S libpersona/src/syscall.S
 ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
 
-.PHONY: all deps run test debug bench bench-check clean host-test
+.PHONY: all deps run test debug bench bench-check clean host-test sysroot
 all: $(B)/kernel.img
 
 deps: $(DEPS_STAMP)
@@ -111,12 +111,18 @@ debug: $(B)/kernel.img $(RUN_INITRD)
 	@echo "  (add-symbol-file $(B)/root/root.debug.elf for the root task)"
 	$(QEMU) $(QEMU_MACHINE) -kernel $< $(if $(RUN_INITRD),-initrd $(RUN_INITRD)) -append "$(RUN_APPEND)" -S -gdb tcp::1234
 
-# The benchmark program: a static musl binary for Linux, the same file on both systems.
-$(B)/bench/bench: userland/bench/bench.c | $(DEPS_STAMP)
-	@mkdir -p $(dir $@)
-	aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -o $@ $<
+# The sysroot (libc-port/): Debian's musl for arm64 with the Linux uAPI headers and cross-build wrappers.
+SYSROOT_CC := $(B)/sysroot/bin/aarch64-linux-musl-gcc
+$(SYSROOT_CC): libc-port/mksysroot.sh | $(DEPS_STAMP)
+	bash libc-port/mksysroot.sh
+sysroot: $(SYSROOT_CC)
 
-test: $(B)/kernel.img $(B)/bench/bench $(B)/run/rootfs.cpio
+# The benchmark program: a static musl binary for Linux, the same file on both systems.
+$(B)/bench/bench: userland/bench/bench.c $(SYSROOT_CC)
+	@mkdir -p $(dir $@)
+	$(SYSROOT_CC) -static -O2 -Wall -Wextra -o $@ $<
+
+test: $(B)/kernel.img $(B)/bench/bench $(B)/run/rootfs.cpio $(SYSROOT_CC)
 	bash scripts/test.sh
 
 bench: $(B)/kernel.img $(B)/bench/bench

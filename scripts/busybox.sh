@@ -7,14 +7,9 @@ cd "$(dirname "$0")/.."
 top=$PWD
 out=$top/build/busybox
 mkdir -p "$out"
-# Linux uAPI headers for the musl compiler (it does not see /usr/include).
-uapi=$top/build/uapi
-if [ ! -d "$uapi/linux" ]; then
-    rm -rf "$uapi" && mkdir -p "$uapi"
-    cp -r /usr/include/linux /usr/include/asm-generic "$uapi"/
-    cp -r /usr/include/aarch64-linux-gnu/asm "$uapi"/asm
-    [ -d /usr/include/mtd ] && cp -r /usr/include/mtd "$uapi"/ || true
-fi
+# The Linux uAPI headers of the sysroot (libc-port/mksysroot.sh): the musl compiler does not see /usr/include.
+[ -x "$top/build/sysroot/bin/aarch64-linux-musl-gcc" ] || bash "$top/libc-port/mksysroot.sh"
+uapi=$top/build/sysroot/usr/include
 src=$(find "$out" -maxdepth 1 -type d -name 'busybox-*' | head -1)
 if [ -z "$src" ]; then
     (cd "$out" && apt-get source -qq busybox >/dev/null 2>&1 || (apt-get update -qq && apt-get source -qq busybox))

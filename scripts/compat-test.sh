@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 out=build/compat
 root=$out/root
 rm -rf $root && mkdir -p $root/tests
-CC="aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -pthread"
+CC="build/sysroot/bin/aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -pthread"
 $CC -o $out/runner userland/tests/runner.c
 for src in userland/tests/t_*.c; do
     case $src in *_pie.c) pie=-static-pie ;; *) pie= ;; esac

@@ -3,7 +3,7 @@
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-pkgs="qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch device-tree-compiler cpio python3 make gcc musl-dev:arm64 linux-libc-dev:arm64 python3-pexpect gnuplot-nox libcmocka-dev dpkg-dev"
+pkgs="qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu gdb-multiarch device-tree-compiler cpio python3 make gcc musl-dev:arm64 linux-libc-dev:arm64 python3-pexpect gnuplot-nox libcmocka-dev dpkg-dev meson ninja-build autoconf pkg-config file"
 for p in $pkgs; do have "$p" || need+=("$p"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -33,6 +33,7 @@ run_part "kernel tests, GICv3, entered at EL2, 2 GiB" /usr/bin/python3 scripts/g
 if [ -f tests/host/host.mk ]; then
     run_part "host unit tests" make --no-print-directory host-test
 fi
+run_part "the sysroot cross-builds with its compiler, cmake, meson and autoconf" bash tests/libc-port/run.sh
 run_part "Linux compatibility: the same binaries on Persona and on Linux" bash scripts/compat-test.sh
 run_part "the BusyBox shell on the serial console (pexpect)" /usr/bin/python3 tests/interactive/shell_test.py build/kernel.img build/run/rootfs.cpio
 run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check

@@ -125,10 +125,10 @@ $(B)/bench/bench: userland/bench/bench.c $(SYSROOT_CC)
 test: $(B)/kernel.img $(B)/bench/bench $(B)/run/rootfs.cpio $(SYSROOT_CC)
 	bash scripts/test.sh
 
-bench: $(B)/kernel.img $(B)/bench/bench
+bench: $(B)/kernel.img $(B)/bench/bench $(B)/rootfs/bin/busybox
 	bash scripts/bench.sh
 
-bench-check: $(B)/kernel.img $(B)/bench/bench
+bench-check: $(B)/kernel.img $(B)/bench/bench $(B)/rootfs/bin/busybox
 	bash scripts/bench.sh --check
 
 -include tests/host/host.mk

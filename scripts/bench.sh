@@ -26,13 +26,33 @@ persona() {  # persona LOG [qemu flags]: the kernel's own benchmarks, then the L
     done
 }
 
+# Boot to a shell: the BusyBox boot image (its /init runs /bin/stamp through a shell), on both systems.
+bootroot=$out/boot-root
+rm -rf $bootroot && mkdir -p $bootroot/bin
+cp -a build/rootfs/. userland/rootfs/. $bootroot/
+build/sysroot/bin/aarch64-linux-musl-gcc -static -O2 -o $bootroot/bin/stamp userland/bench/stamp.c
+(cd $bootroot && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > $out/boot.cpio
+boot_runs() {  # boot_runs SUFFIX [qemu flags]
+    local sfx=$1; shift
+    timeout 300 qemu-system-aarch64 $M "$@" -kernel build/kernel.img -initrd $out/boot.cpio \
+        -append "init=/init -- bench-boot" </dev/null >$out/persona-boot$sfx.log 2>&1 || true
+    if [ -z "$*" ]; then icount=0; else icount=1; fi
+    ICOUNT=$icount EXTRA_ROOT=$bootroot scripts/linux-ref.sh $out/linux-boot$sfx.log $bootroot/bin/stamp bench-boot
+}
+
 persona $out/persona.log -icount shift=0
 scripts/linux-ref.sh $out/linux.log $out/bench
+boot_runs "" -icount shift=0
+cat $out/persona-boot.log >> $out/persona.log
+cat $out/linux-boot.log >> $out/linux.log
 kernel=$(cat build/linux/boot/PACKAGE 2>/dev/null || echo "Debian Linux")
 if [ $check = 1 ]; then
     exec /usr/bin/python3 scripts/bench_report.py --persona $out/persona.log --linux $out/linux.log --check
 fi
 persona $out/persona-wall.log
 ICOUNT=0 scripts/linux-ref.sh $out/linux-wall.log $out/bench
+boot_runs -wall
+cat $out/persona-boot-wall.log >> $out/persona-wall.log
+cat $out/linux-boot-wall.log >> $out/linux-wall.log
 /usr/bin/python3 scripts/bench_report.py --persona $out/persona.log --linux $out/linux.log \
     --persona-wall $out/persona-wall.log --linux-wall $out/linux-wall.log --out $out --linux-kernel "$kernel"

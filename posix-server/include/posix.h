@@ -122,6 +122,7 @@ proc_t *proc_by_pid(int pid);
 long mm_fault(proc_t *p, uint64_t addr, int write, int exec);
 long mm_map_anon(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags);
 long mm_unmap(proc_t *p, uint64_t start, uint64_t len);
+long mm_advise(proc_t *p, uint64_t start, uint64_t len, uint64_t advice);
 long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot);
 vma_t *mm_find(proc_t *p, uint64_t addr);
 long copy_in(proc_t *p, void *dst, uint64_t uva, uint64_t len);

@@ -169,6 +169,23 @@ static void unmap_pages(proc_t *p, uint64_t start, uint64_t end)
     }
 }
 
+/* madvise: MADV_DONTNEED (4) and MADV_FREE (8) drop the pages of private areas (they read as zero or as the file again
+ * when touched); the other advice changes nothing that a program can see. */
+long mm_advise(proc_t *p, uint64_t start, uint64_t len, uint64_t advice)
+{
+    uint64_t end = start + ((len + PAGE - 1) & ~(PAGE - 1));
+    if ((start & (PAGE - 1)) || end < start) return -EINVAL;
+    if (!(advice <= 4 || (advice >= 8 && advice <= 25) || advice == 100 || advice == 101)) return -EINVAL;
+    for (uint64_t a = start; a < end;) {
+        vma_t *v = mm_find(p, a);
+        if (!v) return -ENOMEM;
+        uint64_t e = v->end < end ? v->end : end;
+        if ((advice == 4 || advice == 8) && !(v->flags & VMA_SHARED)) unmap_pages(p, a, e); /* DONTNEED, FREE */
+        a = e;
+    }
+    return 0;
+}
+
 long mm_unmap(proc_t *p, uint64_t start, uint64_t len)
 {
     uint64_t end = start + ((len + PAGE - 1) & ~(PAGE - 1));

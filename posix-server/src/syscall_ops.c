@@ -129,7 +129,7 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_mmap: return sys_mmap(p, a[0], a[1], a[2], a[3], a[4]);
     case LINUX_SYS_munmap: return mm_unmap(p, a[0], a[1]);
     case LINUX_SYS_mprotect: return mm_protect(p, a[0], a[1], (uint32_t)a[2] & 7);
-    case LINUX_SYS_madvise: return (a[0] & (PAGE - 1)) ? -EINVAL : 0;
+    case LINUX_SYS_madvise: return mm_advise(p, a[0], a[1], a[2]);
     case LINUX_SYS_getpid: return p->tgid;
     case LINUX_SYS_gettid: return p->pid;
     case LINUX_SYS_getppid: return p->grp->ppid;

@@ -56,5 +56,9 @@ int main(void)
     CHECK(syscall(SYS_brk, b0) == b0, "and shrinks it");
     CHECK(syscall(SYS_brk, 4096) == b0, "a break below the start is refused (brk returns the old one)");
     CHECK(depth(1000) >= 0, "the stack grows on demand (1 MiB of recursion)");
+    unsigned char *dn = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(dn, 7, 8192);
+    CHECK(madvise(dn, 8192, MADV_DONTNEED) == 0 && dn[0] == 0 && dn[8191] == 0, "MADV_DONTNEED: private pages read as zero again");
+    CHECK_ERR(madvise((char *)dn + 1, 4096, MADV_DONTNEED), EINVAL, "madvise at an unaligned address: EINVAL");
     return check_failed;
 }

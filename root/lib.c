@@ -74,6 +74,8 @@ static int vfmt(char *buf, size_t n, const char *f, va_list ap)
     return (int)o.pos;
 }
 
+int vsnprintf_(char *buf, size_t n, const char *fmt, va_list ap) { return vfmt(buf, n, fmt, ap); }
+
 int snprintf(char *buf, size_t n, const char *fmt, ...)
 {
     va_list ap;

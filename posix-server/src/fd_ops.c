@@ -10,7 +10,7 @@
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_REMOVEDIR 0x200
 #define AT_EMPTY_PATH 0x1000
-enum { ENOTDIR_ = 20, EISDIR_ = 21, ESPIPE_ = 29, EPIPE_ = 32, ERANGE_ = 34, EACCES_ = 13 };
+enum { ENOTDIR_ = 20, EISDIR_ = 21, ESPIPE_ = 29, EPIPE_ = 32, ERANGE_ = 34, EACCES_ = 13, EBUSY_ = 16 };
 
 extern proc_t *current_caller;
 
@@ -80,10 +80,15 @@ static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
     return 0;
 }
 
+void procfs_refresh(proc_t *caller);
+
+/* A path from the process; a path into /proc gets fresh contents there first. */
 static long get_path(proc_t *p, uint64_t upath, char *buf)
 {
     long r = copy_in_str(p, buf, upath, VFS_PATH_MAX);
-    return r < 0 ? r : 0;
+    if (r < 0) return r;
+    if (!memcmp(buf, "/proc", 5) && (buf[5] == 0 || buf[5] == '/')) procfs_refresh(p);
+    return 0;
 }
 
 /* Wait for f: the call is run again when it changes. */
@@ -558,6 +563,23 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if (offp && copy_out(p, a[2], &off, 8)) return -EFAULT;
         return w;
     }
+    case LINUX_SYS_mount: {
+        /* One namespace holds everything: proc, sysfs, devtmpfs and tmpfs are always mounted where
+         * they belong, so mounting them there (again) succeeds; other file systems do not exist. */
+        char type[32];
+        if (g->euid != 0) return -EPERM;
+        if ((r = get_path(p, a[1], path))) return r;
+        if (!a[2] || copy_in_str(p, type, a[2], sizeof(type)) < 0) return -ENODEV_;
+        if ((r = vfs_lookup(g->cwd, path, 1, &n))) return r;
+        if ((n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
+        if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs"))
+            return -ENODEV_;
+        return 0;
+    }
+    case LINUX_SYS_umount2:
+        if (g->euid != 0) return -EPERM;
+        if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
+        return -EBUSY_;
     case LINUX_SYS_fsync: case LINUX_SYS_fdatasync: return fd_file(p, a[0]) ? 0 : -EBADF;
     case LINUX_SYS_ppoll: {
         long ready = sys_ppoll(p, a);

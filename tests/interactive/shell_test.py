@@ -67,6 +67,10 @@ run('echo x > /tmp/d/g; cp /tmp/d/g /tmp/d/h; mv /tmp/d/h /tmp/d/i; ln -s i /tmp
 run("awk 'BEGIN { s = 0; for (i = 1; i <= 10; i++) s += i; print \"sum\", s }'", r'sum 55', 'awk')
 run('find /etc -name passwd', r'/etc/passwd', 'find')
 run('false || echo status=$?', r'status=1', 'exit statuses')
+run('sleep 50 & ps; kill %1', r'PID\s+USER.*[\r\n]+\s+1 root.*sleep', 'ps lists the processes')
+run('free', r'Mem:\s+\d+', 'free reports memory')
+run('uptime', r'load average', 'uptime')
+run('mount | grep proc', r'proc on /proc type proc', 'mount lists the file systems')
 # ^C interrupts a foreground program
 try:
     type_line('sleep 100')

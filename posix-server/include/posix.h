@@ -95,6 +95,11 @@ typedef struct proc {
     uint64_t sys_args[6];
     uint64_t io_done;             /* bytes already moved by a blocking write */
     uint64_t wait_info;           /* waitid: where the siginfo goes (0: wait4) */
+    /* job control (in the leader): stopped by a stop signal; what the parent has yet to be told */
+    int stopped, stop_sig, report_stop, report_cont;
+    /* a thread whose call finished while its process was stopped: answered when it continues */
+    int stop_reply;
+    long stop_result;
     uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
     uint64_t sigmask, pending;    /* bit n-1: signal n */
     uint64_t altstack[3];         /* ss_sp, ss_flags, ss_size */
@@ -138,6 +143,8 @@ proc_t *proc_new(int ppid);              /* a process with an empty address spac
 long proc_fork(proc_t *p);
 long proc_clone(proc_t *p, uint64_t a[6]);
 void thread_exit(proc_t *t, int code);    /* one thread ends (exit) */
+void proc_stop(proc_t *g, int sig);       /* default action of SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+void proc_continue(proc_t *g);            /* SIGCONT */
 void group_exit(proc_t *p, int code);     /* every thread of p's process ends (exit_group, kill) */
 long futex_op(proc_t *p, uint64_t a[6]);
 void futex_cancel(proc_t *t);

@@ -62,6 +62,12 @@ static int handle(psn_msg_t *m)
             return 0;
         }
         if (p->state == P_ZOMBIE) return 0;
+        if (p->grp->stopped) {  /* it stopped itself (or was stopped) meanwhile: answer when it continues */
+            psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
+            p->stop_reply = 1;
+            p->stop_result = r;
+            return 0;
+        }
         sig_reply_current(p, r, m);
         return p->state != P_ZOMBIE;
     }

@@ -244,7 +244,18 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
         proc_t *c = &procs[i];
         if (c->state == P_FREE || c->grp != c || c->ppid != p->tgid || !wait_match(c, idtype, id)) continue;
         children++;
-        if (c->state != P_ZOMBIE) continue;
+        int report = c->state == P_ZOMBIE ? 1 : (opts & 2) && c->report_stop ? 2 : (opts & 8) && c->report_cont ? 3 : 0;
+        if (!report) continue;
+        if (report > 1) {
+            int st = report == 2 ? (c->stop_sig << 8) | 0x7f : 0xffff, cpid = c->pid;
+            if (status && copy_out(p, status, &st, 4)) return -EFAULT;
+            if (info) {
+                int32_t si[32] = { 17, 0, report == 2 ? 5 : 6, 0, cpid, (int32_t)c->uid, report == 2 ? c->stop_sig : 18 };
+                if (copy_out(p, info, si, 128)) return -EFAULT;
+            }
+            if (!(info && (opts & WNOWAIT))) { if (report == 2) c->report_stop = 0; else c->report_cont = 0; }
+            return info ? 0 : cpid;
+        }
         int st = c->exit_code, cpid = c->pid;
         if (status && copy_out(p, status, &st, 4)) return -EFAULT;
         if (info) {
@@ -292,7 +303,9 @@ static void child_exited(proc_t *c)
         proc_t *w = &procs[i];
         if (w->state != P_WAIT || w->tgid != c->ppid || !wait_match(c, w->wait_pid, (int64_t)w->wait_set)) continue;
         w->state = P_RUN;
-        proc_reply(w, do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts));
+        long r = do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts);
+        if (r == SYSCALL_NO_REPLY) continue;  /* nothing it waits for (a stop it did not ask about) */
+        proc_reply(w, r);
         return;
     }
 }
@@ -355,6 +368,52 @@ void group_exit(proc_t *p, int code)
 }
 
 void proc_exit(proc_t *p, int code) { group_exit(p, code); }
+
+extern proc_t *current_caller;
+
+/* Stop every thread of g's process. A thread waiting in the server gives up its wait and will make
+ * the call again when continued (the kernel moves its pc back to the svc); the thread whose call is
+ * being served now is answered only when the process continues. */
+void proc_stop(proc_t *g, int sig)
+{
+    g = g->grp;
+    if (g->stopped || g->state == P_ZOMBIE) return;
+    g->stopped = 1;
+    g->stop_sig = sig;
+    g->report_stop = 1;
+    g->report_cont = 0;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *t = &procs[i];
+        if (t->grp != g || !live(t) || t == current_caller) continue;
+        if (t->state != P_RUN) {
+            if (t->wake_at) { sleepers--; t->wake_at = 0; }
+            psn_cnode_delete(PSN_CAP_CNODE, t->reply);
+            t->state = P_RUN;
+        }
+        psn_tcb_suspend(t->tcb);
+    }
+    child_exited(g);
+    proc_t *parent = proc_by_pid(g->ppid);
+    if (parent && !(parent->grp->sigactions[16][1] & 1)) sig_send(parent, 17, 0, g->pid); /* SIGCHLD unless SA_NOCLDSTOP */
+}
+
+void proc_continue(proc_t *g)
+{
+    g = g->grp;
+    if (!g->stopped) return;
+    g->stopped = 0;
+    g->report_stop = 0;
+    g->report_cont = 1;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *t = &procs[i];
+        if (t->grp != g || !live(t)) continue;
+        if (t->stop_reply) { t->stop_reply = 0; proc_reply(t, t->stop_result); }
+        else if (t != current_caller) psn_tcb_resume(t->tcb);
+    }
+    child_exited(g);
+    proc_t *parent = proc_by_pid(g->ppid);
+    if (parent && !(parent->grp->sigactions[16][1] & 1)) sig_send(parent, 17, 0, g->pid);
+}
 
 static int live_or_dead_leader(proc_t *g) { return g->state != P_FREE && g->state != P_ZOMBIE; }
 

@@ -211,6 +211,14 @@ void sig_send(proc_t *p, int sig, int code, int from_pid)
     if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_DEAD) return;
     if (sig == SIGKILL) { proc_exit(p, SIGKILL); return; }
     uint64_t h = p->grp->sigactions[sig - 1][0];
+    if (sig == SIGCONT) {
+        p->pending &= ~((1UL << (SIGSTOP - 1)) | (1UL << 19) | (1UL << 20) | (1UL << 21));
+        proc_continue(p->grp);
+        if (h <= SIG_IGN) return;
+    } else if (is_stop(sig)) {
+        p->pending &= ~(1UL << (SIGCONT - 1));
+        if (sig == SIGSTOP || h == SIG_DFL) { proc_stop(p->grp, sig); return; }
+    }
     if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) return;
     if (p->state == P_SIGWAIT && (p->wait_set & (1UL << (sig - 1)))) { sig_wait_accept(p, sig); return; }
     p->pending |= 1UL << (sig - 1);

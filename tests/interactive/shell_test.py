@@ -85,6 +85,44 @@ run('echo after=$?', r'after=130', 'and its status says it was interrupted')
 run('sleep 100 &', r'', 'a background job')
 run('jobs', r'Running\s+sleep 100', 'jobs lists it')
 run('kill %1; sleep 1; jobs; echo done', r'done', 'kill %1 ends it')
+# ^Z stops a foreground job; bg and fg continue it
+try:
+    type_line('sleep 100')
+    child.expect('sleep 100')
+    time.sleep(1)
+    child.sendcontrol('z')
+    child.expect(r'Stopped\s+sleep 100', timeout=10)
+    child.expect(PROMPT, timeout=10)
+    check(True, '^Z stops sleep 100')
+except (pexpect.TIMEOUT, pexpect.EOF):
+    check(False, '^Z stops sleep 100')
+run('bg; jobs', r'Running\s+sleep 100', 'bg continues it in the background')
+try:
+    type_line('fg')
+    child.expect('sleep 100', timeout=10)
+    time.sleep(1)
+    child.sendcontrol('c')
+    child.expect(PROMPT, timeout=10)
+    check(True, 'fg brings it back and ^C ends it')
+except (pexpect.TIMEOUT, pexpect.EOF):
+    check(False, 'fg brings it back and ^C ends it')
+# vi edits and saves a file
+try:
+    type_line('vi /tmp/vi.txt')
+    time.sleep(2)
+    for ch in 'ihello from vi':
+        child.send(ch)
+        time.sleep(0.01)
+    time.sleep(0.5)
+    child.send('\x1b')
+    time.sleep(0.5)
+    type_line(':wq')
+    child.expect(PROMPT, timeout=10)
+    check(True, 'vi edits a file and quits')
+except (pexpect.TIMEOUT, pexpect.EOF):
+    check(False, 'vi edits a file and quits')
+run('cat /tmp/vi.txt', r'hello from vi', 'and the file holds what was typed')
+run('top -n 1 | grep -c top', r'[\r\n]+1[\r\n]+', 'top runs')
 try:
     type_line('exit')
     child.expect('power off', timeout=20)

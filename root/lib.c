@@ -104,19 +104,6 @@ uint64_t slot_alloc(void)
 }
 
 /* The RAM untyped objects are carved from: the largest one. */
-uint64_t obj_pool(void)
-{
-    static uint64_t best;
-    if (!best) {
-        int b = -1;
-        for (uint64_t i = 0; i < bootinfo->num_untyped; i++)
-            if (!bootinfo->untyped[i].is_device && (b < 0 || bootinfo->untyped[i].size_bits > bootinfo->untyped[b].size_bits))
-                b = (int)i;
-        best = bootinfo->untyped[b].slot;
-    }
-    return best;
-}
-
 uint64_t bytes_retyped;  /* memory handed to the kernel as objects, for sysinfo */
 
 /* Size in bytes of an object (mirrors the kernel's object sizes; see docs/kernel-abi.md). */
@@ -133,12 +120,52 @@ static uint64_t obj_bytes(uint64_t type, uint64_t bits)
     }
 }
 
+/* The RAM untypeds, largest first; objects come from the current one until it is full. */
+static int pool_order[PSN_BOOTINFO_MAX_UT], pool_count = -1, pool_cur;
+
+static void pools_init(void)
+{
+    pool_count = 0;
+    for (uint64_t i = 0; i < bootinfo->num_untyped; i++)
+        if (!bootinfo->untyped[i].is_device) pool_order[pool_count++] = (int)i;
+    for (int i = 1; i < pool_count; i++)  /* insertion sort, largest first */
+        for (int j = i; j > 0 && bootinfo->untyped[pool_order[j]].size_bits > bootinfo->untyped[pool_order[j - 1]].size_bits; j--) {
+            int t = pool_order[j]; pool_order[j] = pool_order[j - 1]; pool_order[j - 1] = t;
+        }
+}
+
+uint64_t obj_pool(void)
+{
+    if (pool_count < 0) pools_init();
+    return bootinfo->untyped[pool_order[pool_cur < pool_count ? pool_cur : pool_count - 1]].slot;
+}
+
+/* Retype from the pools, moving on to the next when one is full. 0, or -ENOMEM when all are. */
+long obj_retype(uint64_t type, uint64_t bits, uint64_t slot)
+{
+    if (pool_count < 0) pools_init();
+    for (; pool_cur < pool_count; pool_cur++) {
+        long r = psn_retype(bootinfo->untyped[pool_order[pool_cur]].slot, type, bits, slot, 1);
+        if (r != -12) { if (!r) bytes_retyped += obj_bytes(type, bits); return r; }
+    }
+    return -12;
+}
+
+/* Little memory is left: process memory and file contents are refused (ENOMEM, ENOSPC) so that the
+ * servers' own objects can still be made. */
+int mem_low(void)
+{
+    uint64_t total = 0;
+    if (pool_count < 0) pools_init();
+    for (int i = 0; i < pool_count; i++) total += 1UL << bootinfo->untyped[pool_order[i]].size_bits;
+    return total - bytes_retyped < (16UL << 20);
+}
+
 uint64_t obj_new(uint64_t type, uint64_t bits)
 {
     uint64_t s = slot_alloc();
-    bytes_retyped += obj_bytes(type, bits);
-    long r = psn_retype(obj_pool(), type, bits, s, 1);
-    if (r) { printf("root: retype type %lu failed: %ld\n", type, r); psn_halt(); }
+    long r = obj_retype(type, bits, s);
+    if (r) { printf("root: out of memory for kernel objects (retype type %lu: %ld)\n", type, r); psn_halt(); }
     return s;
 }
 

@@ -23,8 +23,12 @@ static inline uint64_t read_cntfrq(void) { uint64_t v; __asm__ volatile("mrs %0,
 
 /* A free slot in the root cspace (never reused). */
 uint64_t slot_alloc(void);
-/* The RAM untyped that objects are carved from. */
+/* The RAM untyped that objects are carved from now. */
 uint64_t obj_pool(void);
+/* Retype one object into slot from the RAM untypeds (the next when one is full): 0 or -ENOMEM. */
+long obj_retype(uint64_t type, uint64_t bits, uint64_t slot);
+/* True when little memory is left (see lib.c). */
+int mem_low(void);
 /* Create an object of a type from that untyped; returns its slot. */
 uint64_t obj_new(uint64_t type, uint64_t bits);
 /* A fresh 4 KiB frame mapped in the root at a new address; returns its address, frame slot in *slot. */

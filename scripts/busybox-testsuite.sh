@@ -19,7 +19,7 @@ cat > "$root/bbtest/run" <<'W'
 cp -a /bbtest/testsuite /tmp/testsuite && cd /tmp/testsuite || exit 1
 for t in *.tests; do
     a=${t%.tests}
-    timeout 120 env bindir=/bbtest ./runtest "$a" 2>&1 | grep -E '^(PASS|FAIL|SKIPPED|UNTESTED|ERROR)' | sed "s/^/bbtest $a: /"
+    timeout 120 env bindir=/bbtest ./runtest "$a" </dev/null 2>&1 | grep -E '^(PASS|FAIL|SKIPPED|UNTESTED|ERROR)' | sed "s/^/bbtest $a: /"
 done
 echo "bbtest: done"
 W

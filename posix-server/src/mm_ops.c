@@ -30,10 +30,9 @@ uint32_t frame_alloc(void)
     } else {
         if (nframes / FRAMES_PER_CHUNK >= sizeof(chunks) / sizeof(chunks[0])) return 0;
         if (!chunks[nframes / FRAMES_PER_CHUNK]) chunks[nframes / FRAMES_PER_CHUNK] = heap_alloc(FRAMES_PER_CHUNK * sizeof(frame_t));
+        if (mem_low()) return 0;  /* ENOMEM for the process, memory left for the servers */
         uint64_t slot = slot_alloc(), pa;
-        if (psn_retype(obj_pool(), PSN_OBJ_FRAME, 0, slot, 1)) return 0;
-        extern uint64_t bytes_retyped;
-        bytes_retyped += PAGE;
+        if (obj_retype(PSN_OBJ_FRAME, 0, slot)) return 0;
         if (psn_invoke(slot, PSN_M_FRAME_GET_PHYS, 0, 0, &pa)) return 0;
         if (psn_vspace_map(PSN_CAP_VSPACE, slot, SERVER_WINDOW + pa, PSN_RIGHT_R | PSN_RIGHT_W)) return 0;
         f = nframes++;
@@ -87,7 +86,7 @@ static long vs_map(proc_t *p, uint32_t f, uint64_t va, uint64_t pm_bits)
     long r = psn_vspace_map(p->mm->vspace, frame_get(f)->slot, va, rights);
     if (r == -ENOMEM) {
         uint64_t ut = slot_alloc();
-        if (psn_retype(obj_pool(), PSN_OBJ_UNTYPED, 18, ut, 1)) return -ENOMEM;
+        if (obj_retype(PSN_OBJ_UNTYPED, 18, ut)) return -ENOMEM;
         psn_vspace_set_pool(p->mm->vspace, ut);
         r = psn_vspace_map(p->mm->vspace, frame_get(f)->slot, va, rights);
     }

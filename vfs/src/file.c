@@ -30,6 +30,10 @@ void file_put(file_t *f)
 }
 
 /* ---- file contents ---- */
+/* tmpfs holds at most half of RAM, as Linux's default size: then writes fail with ENOSPC. */
+static uint64_t tmpfs_pages;
+static int tmpfs_full(void) { return mem_low() || tmpfs_pages * PG >= bootinfo->ram_bytes / 2; }
+
 /* Page idx of a file's contents: pages is a two-level table (512 x 512 pages, 1 GiB). */
 static uint8_t ***top_of(vnode_t *n) { return (uint8_t ***)&n->pages; }
 
@@ -37,11 +41,11 @@ static uint8_t *page_at(vnode_t *n, uint64_t idx, int alloc)
 {
     if (idx >= L1 * L1) return 0;
     uint8_t ***top = top_of(n);
-    if (!*top) { if (!alloc) return 0; *top = heap_alloc(PG); }
+    if (!*top) { if (!alloc || mem_low()) return 0; *top = heap_alloc(PG); }
     uint8_t **mid = (uint8_t **)(*top)[idx / L1];
-    if (!mid) { if (!alloc) return 0; mid = heap_alloc(PG); (*top)[idx / L1] = (uint8_t *)mid; }
+    if (!mid) { if (!alloc || mem_low()) return 0; mid = heap_alloc(PG); (*top)[idx / L1] = (uint8_t *)mid; }
     uint8_t *pg = mid[idx % L1];
-    if (!pg && alloc) pg = mid[idx % L1] = heap_alloc(PG);
+    if (!pg && alloc && !tmpfs_full()) { pg = mid[idx % L1] = heap_alloc(PG); tmpfs_pages++; }
     return pg;
 }
 
@@ -53,16 +57,21 @@ static void page_drop(vnode_t *n, uint64_t idx)
     if (!mid || !mid[idx % L1]) return;
     heap_free(mid[idx % L1], PG);
     mid[idx % L1] = 0;
+    tmpfs_pages--;
 }
 
 /* Contents from the boot image become ordinary pages before the first change. */
-static void own_data(vnode_t *n)
+static long own_data(vnode_t *n)
 {
-    if (!n->ro_data) return;
+    if (!n->ro_data) return 0;
     const uint8_t *d = n->ro_data;
+    for (uint64_t off = 0; off < n->size; off += PG) {
+        uint8_t *pg = page_at(n, off / PG, 1);
+        if (!pg) return -ENOSPC;  /* the pages made so far hold a prefix; ro_data still has it all */
+        memcpy(pg, d + off, n->size - off < PG ? n->size - off : PG);
+    }
     n->ro_data = 0;
-    for (uint64_t off = 0; off < n->size; off += PG)
-        memcpy(page_at(n, off / PG, 1), d + off, n->size - off < PG ? n->size - off : PG);
+    return 0;
 }
 
 long file_truncate(vnode_t *n, uint64_t size)
@@ -70,7 +79,7 @@ long file_truncate(vnode_t *n, uint64_t size)
     if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR;
     if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
     if (size > L1 * L1 * PG) return -EFBIG;
-    own_data(n);
+    if (own_data(n)) return -ENOSPC;
     for (uint64_t i = (size + PG - 1) / PG; i * PG < n->size; i++) page_drop(n, i);
     if (size % PG && size < n->size) {
         uint8_t *pg = page_at(n, size / PG, 0);
@@ -105,7 +114,7 @@ static long reg_read(vnode_t *n, uint8_t *buf, uint64_t len, uint64_t off)
 static long reg_write(vnode_t *n, const uint8_t *buf, uint64_t len, uint64_t off)
 {
     if (off + len > L1 * L1 * PG || off + len < off) return -EFBIG;
-    own_data(n);
+    if (own_data(n)) return -ENOSPC;
     for (uint64_t done = 0; done < len;) {
         uint64_t o = off + done, k = PG - o % PG;
         if (k > len - done) k = len - done;

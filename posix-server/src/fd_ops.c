@@ -423,7 +423,13 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_chroot:
         if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
         if ((n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
-        if (nr == LINUX_SYS_chroot) return 0;  /* one namespace for now */
+        if (nr == LINUX_SYS_chroot) {
+            /* one namespace for now: a root other than / is refused (and said), never faked */
+            if (g->euid != 0) return -EPERM;
+            if (n == vfs_root()) return 0;
+            printf("posix-server: chroot to a directory other than / is not supported yet\n");
+            return -EPERM;
+        }
         vnode_ref(n);
         vnode_put(g->cwd);
         g->cwd = n;

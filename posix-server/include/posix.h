@@ -135,7 +135,10 @@ long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len);
 long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max);
 void mm_destroy(proc_t *p);
 
-/* exec (exec_ops.c): load an ELF and build the Linux initial stack */
+/* exec (exec_ops.c): load an ELF and build the Linux initial stack. Linux allows argument and
+ * environment strings up to a quarter of the stack limit (2 MiB); here 4096 of each and 512 KiB. */
+#define EXEC_MAX_ARGS 4096
+#define EXEC_MAX_STRINGS (512 * 1024)
 long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[]);
 
 /* processes (proc_ops.c) */

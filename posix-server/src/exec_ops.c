@@ -68,8 +68,8 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
     uint64_t sp = USER_STACK_TOP, argc = 0, envc = 0;
     while (argv[argc]) argc++;
     while (envp[envc]) envc++;
-    uint64_t uargv[64], uenvp[64];
-    if (argc > 64 || envc > 64) return -E2BIG;
+    static uint64_t uargv[EXEC_MAX_ARGS], uenvp[EXEC_MAX_ARGS];
+    if (argc > EXEC_MAX_ARGS || envc > EXEC_MAX_ARGS) return -E2BIG;
     push(p, &sp, path, strlen(path) + 1);
     uint64_t execfn = sp;
     for (uint64_t i = 0; i < argc; i++) { push(p, &sp, argv[i], strlen(argv[i]) + 1); uargv[i] = sp; }

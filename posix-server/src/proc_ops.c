@@ -178,7 +178,7 @@ long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint6
             int n_old = 0;
             while (argv[n_old]) n_old++;
             int extra = iarg[depth][0] ? 2 : 1;
-            if (n_old + extra >= 64) return -E2BIG;
+            if (n_old + extra >= EXEC_MAX_ARGS) return -E2BIG;
             for (int i = n_old; i >= 1; i--) argv[i + extra] = argv[i];
             argv[0] = interp[depth];
             if (extra == 2) argv[1] = iarg[depth];
@@ -197,13 +197,13 @@ long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint6
 
 long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
 {
-    static char path[256], strings[16384];
-    static char *argv[65], *envp[65];
+    static char path[VFS_PATH_MAX], strings[EXEC_MAX_STRINGS];
+    static char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
     long r = copy_in_str(p, path, upath, sizeof(path));
     if (r < 0) return r;
     uint64_t room = sizeof(strings);
-    if ((r = copy_strv(p, uargv, argv, 64, strings, &room))) return r;
-    if ((r = copy_strv(p, uenvp, envp, 64, strings + sizeof(strings) - room, &room))) return r;
+    if ((r = copy_strv(p, uargv, argv, EXEC_MAX_ARGS - 4, strings, &room))) return r;  /* room for #! */
+    if ((r = copy_strv(p, uenvp, envp, EXEC_MAX_ARGS, strings + sizeof(strings) - room, &room))) return r;
     uint64_t size;
     const uint8_t *elf;
     if ((r = exec_resolve(p, path, argv, &elf, &size))) return r;

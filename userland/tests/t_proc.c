@@ -60,6 +60,16 @@ int main(int argc, char **argv)
     CHECK(n == 10, "ten children reaped with wait");
     CHECK_ERR(wait(&st), ECHILD, "wait with no children: ECHILD");
     CHECK_ERR(waitpid(c, &st, 0), ECHILD, "waitpid of a reaped child: ECHILD");
+    c = fork();
+    if (c == 0) {  /* many arguments, as xargs passes them */
+        static char *av[1003];
+        av[0] = "t_proc"; av[1] = "exec-child"; av[2] = "44";
+        for (int i = 3; i < 1002; i++) av[i] = "an-argument-of-some-length";
+        execv("/tests/t_proc", av);
+        _exit(98);
+    }
+    waitpid(c, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 44, "execve with a thousand arguments");
     CHECK_ERR(execl("/tests/none", "none", (char *)0), ENOENT, "execve of a missing file: ENOENT");
     CHECK_ERR(execl("/tests/notelf.txt", "notelf.txt", (char *)0), ENOEXEC, "execve of a file that is not ELF: ENOEXEC");
     CHECK_ERR(kill(99999, SIGTERM), ESRCH, "kill of no such process: ESRCH");

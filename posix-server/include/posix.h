@@ -144,6 +144,8 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
 /* processes (proc_ops.c) */
 proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */
 long proc_fork(proc_t *p);
+void regs_read_all(proc_t *p, uint64_t r[PSN_NUM_REGS]);
+void regs_write_range(proc_t *p, int first, int n, const uint64_t *r);
 long proc_clone(proc_t *p, uint64_t a[6]);
 void thread_exit(proc_t *t, int code);    /* one thread ends (exit) */
 void proc_stop(proc_t *g, int sig);       /* default action of SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */

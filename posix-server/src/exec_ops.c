@@ -102,16 +102,9 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
     memset(p->comm, 0, sizeof(p->comm));
     for (int i = 0; i < 15 && slash[i]; i++) p->comm[i] = slash[i];
     /* Fresh registers: pc at the entry, sp at argc, everything else zero. */
-    uint64_t regs[13] = { 0 };
-    for (int i = 0; i < 31; i += 13) {
-        int n = 31 - i < 13 ? 31 - i : 13;
-        uint64_t a[15] = { (uint64_t)i, (uint64_t)n };
-        for (int k = 0; k < n; k++) a[2 + k] = regs[0];
-        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
-    }
-    uint64_t a[5] = { PSN_REG_SP, 3, sp, base + eh->entry, 0 };
-    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 5, a, 0);
-    uint64_t t[3] = { PSN_REG_TPIDR, 1, 0 };
-    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 3, t, 0);
+    uint64_t regs[PSN_NUM_REGS] = { 0 };
+    regs[PSN_REG_SP] = sp;
+    regs[PSN_REG_PC] = base + eh->entry;
+    regs_write_range(p, 0, PSN_NUM_REGS, regs);  /* pstate 0: EL0t with interrupts enabled */
     return 0;
 }

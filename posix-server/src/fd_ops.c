@@ -247,7 +247,12 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
         int n = f->pipe ? (int)f->pipe->len : is_tty ? (int)console_tty.qlen : 0;
         return copy_out(p, arg, &n, 4);
     }
-    if (req == 0x5421) return 0;  /* FIONBIO handled by fcntl users; accept */
+    if (req == 0x5421) {  /* FIONBIO: the same as F_SETFL's O_NONBLOCK */
+        int on;
+        if (copy_in(p, &on, arg, 4)) return -EFAULT;
+        f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+        return 0;
+    }
     if (!is_tty) return -ENOTTY;
     tty_t *t = &console_tty;
     switch (req) {

@@ -51,20 +51,32 @@ void proc_reply(proc_t *p, long value)
     psn_send(p->reply, &m);
 }
 
+/* A thread's registers x0..tpidr (PSN_REG_* order), in as few kernel calls as the message allows. */
+void regs_read_all(proc_t *p, uint64_t r[PSN_NUM_REGS])
+{
+    for (int i = 0; i < PSN_NUM_REGS; i += 12)
+        psn_tcb_read_regs(p->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &r[i]);
+}
+
+/* Write registers first..first+n-1 of a thread from r[first..]. */
+void regs_write_range(proc_t *p, int first, int n, const uint64_t *r)
+{
+    for (int i = first; i < first + n; i += 12) {
+        int k = first + n - i < 12 ? first + n - i : 12;
+        uint64_t a[14] = { (uint64_t)i, (uint64_t)k };
+        memcpy(&a[2], &r[i], 8 * (uint64_t)k);
+        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + k, a, 0);
+    }
+}
+
 static void regs_copy(proc_t *from, proc_t *to, uint64_t x0, uint64_t sp, int set_tls, uint64_t tls)
 {
     uint64_t regs[PSN_NUM_REGS];
-    for (int i = 0; i < PSN_NUM_REGS; i += 12)
-        psn_tcb_read_regs(from->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &regs[i]);
+    regs_read_all(from, regs);
     regs[0] = x0;
     if (sp) regs[PSN_REG_SP] = sp;
     if (set_tls) regs[PSN_REG_TPIDR] = tls;
-    for (int i = 0; i < PSN_NUM_REGS; i += 12) {
-        int n = PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12;
-        uint64_t a[14] = { (uint64_t)i, (uint64_t)n };
-        memcpy(&a[2], &regs[i], 8 * (uint64_t)n);
-        psn_invoke(to->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
-    }
+    regs_write_range(to, 0, PSN_NUM_REGS, regs);
 }
 
 /* fork, and clone without CLONE_THREAD: a new process with a copy-on-write copy of the memory. */

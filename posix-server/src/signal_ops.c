@@ -37,19 +37,11 @@ int sig_deliverable(proc_t *p)
     return d ? __builtin_ctzl(d) + 1 : 0;
 }
 
-static void regs_read(proc_t *p, uint64_t r[PSN_NUM_REGS])
-{
-    for (int i = 0; i < PSN_NUM_REGS; i += 12)
-        psn_tcb_read_regs(p->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &r[i]);
-}
-
 /* After setup_frame only x0-x2 and x29, x30, sp, pc changed: two calls instead of three. */
 static void regs_write_entry(proc_t *p, const uint64_t r[PSN_NUM_REGS])
 {
-    uint64_t a[5] = { 0, 3, r[0], r[1], r[2] };
-    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 5, a, 0);
-    uint64_t b[6] = { 29, 4, r[29], r[30], r[PSN_REG_SP], r[PSN_REG_PC] };
-    psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 6, b, 0);
+    regs_write_range(p, 0, 3, r);
+    regs_write_range(p, 29, 4, r);  /* x29, x30, sp, pc */
 }
 
 static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);
@@ -122,7 +114,7 @@ static int take_signal(proc_t *p)
 static void run_handler(proc_t *p, int sig, uint64_t x0)
 {
     uint64_t r[PSN_NUM_REGS];
-    regs_read(p, r);
+    regs_read_all(p, r);
     r[0] = x0;
     if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
     regs_write_entry(p, r);
@@ -147,7 +139,7 @@ static void interrupt_wait(proc_t *p)
     if (p->state == P_ZOMBIE) return;
     if (!sig) return;  /* ignored: keep waiting */
     uint64_t r[PSN_NUM_REGS];
-    regs_read(p, r);
+    regs_read_all(p, r);
     int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) && (p->sys_nr == LINUX_SYS_wait4 || p->sys_nr == LINUX_SYS_waitid);
     if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
     else r[0] = (uint64_t)-EINTR;
@@ -166,7 +158,7 @@ static void interrupt_running(proc_t *p)
     if (p->state == P_ZOMBIE) return;
     if (sig) {
         uint64_t r[PSN_NUM_REGS];
-        regs_read(p, r);
+        regs_read_all(p, r);
         if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
         regs_write_entry(p, r);
     }
@@ -185,7 +177,7 @@ int sig_force(proc_t *p, int sig, int code, uint64_t addr)
     uint64_t h = p->grp->sigactions[sig - 1][0];
     if (h <= SIG_IGN || (p->sigmask & (1UL << (sig - 1)))) { proc_exit(p, sig); return 0; }
     uint64_t r[PSN_NUM_REGS];
-    regs_read(p, r);
+    regs_read_all(p, r);
     if (setup_frame_addr(p, sig, code, addr, r)) { proc_exit(p, sig); return 0; }
     regs_write_entry(p, r);
     return 1;
@@ -239,13 +231,7 @@ long sig_return(proc_t *p, uint64_t sp)
     r[PSN_REG_PC] = *(uint64_t *)(f + F_PC);
     r[PSN_REG_PSTATE] = *(uint64_t *)(f + F_PSTATE);  /* the kernel keeps only the flags */
     p->sigmask = *(uint64_t *)(f + F_UC_SIGMASK) & ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
-    /* x0..pstate (34 registers; TPIDR is not part of the frame) */
-    for (int i = 0; i < PSN_REG_TPIDR; i += 12) {
-        int n = PSN_REG_TPIDR - i < 12 ? PSN_REG_TPIDR - i : 12;
-        uint64_t a[14] = { (uint64_t)i, (uint64_t)n };
-        memcpy(&a[2], &r[i], 8 * (uint64_t)n);
-        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + n, a, 0);
-    }
+    regs_write_range(p, 0, PSN_REG_TPIDR, r);  /* x0..pstate: TPIDR is not part of the frame */
     return (long)r[0];  /* the reply puts it back in x0 */
 }
 

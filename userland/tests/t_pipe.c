@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 
 int main(void)
@@ -35,6 +36,11 @@ int main(void)
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, "and it raises SIGPIPE");
     close(p[1]);
 
+    pipe(p);
+    int on = 1;
+    CHECK(ioctl(p[0], FIONBIO, &on) == 0 && (fcntl(p[0], F_GETFL) & O_NONBLOCK), "FIONBIO sets O_NONBLOCK");
+    close(p[0]);
+    close(p[1]);
     pipe2(p, O_NONBLOCK);
     CHECK_ERR(read(p[0], buf, 1), EAGAIN, "O_NONBLOCK read of an empty pipe: EAGAIN");
     long filled = 0;

@@ -3,17 +3,32 @@
  * each program under /tests in turn (fork, execve, wait4) and reports how each ended; the programs
  * print their own "ok - ..." lines. Then it powers the machine off.
  */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
 
-static const char *const tests[] = { "t_ident", "t_time", "t_proc", "t_cow", "t_mmap", "t_signal", "t_thread", "t_limits", "t_pie", "t_file", "t_pipe", "t_errors", 0 };
+/* Every /tests/t_* program, in name order (the build puts each userland/tests/t_*.c there). */
+static const char *tests[64];
+
+static void list_tests(void)
+{
+    struct dirent **ents;
+    int n = scandir("/tests", &ents, 0, alphasort), k = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strncmp(ents[i]->d_name, "t_", 2) && k < 63) tests[k++] = strdup(ents[i]->d_name);
+        free(ents[i]);
+    }
+    tests[k] = 0;
+}
 
 int main(int argc, char **argv)
 {
+    if (argc <= 1) list_tests();
     const char *const *list = argc > 1 ? (const char *const *)&argv[1] : tests;
     if (getpid() == 1) {  /* what a Linux initramfs lacks; on Persona these exist already */
         mount("devtmpfs", "/dev", "devtmpfs", 0, 0);

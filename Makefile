@@ -47,8 +47,13 @@ $(B)/kernel/%.o: kernel/% $(GEN)/persona/abi.h | $(DEPS_STAMP)
 	@$(CC) $(KERNEL_CFLAGS) -MMD -MP -Wa,-I,$(B)/root -c $< -o $@
 
 $(B)/kernel/src/kernel/root_image.S.o: $(B)/root/root.elf
-# The per-syscall paths need no frame records.
-$(B)/kernel/src/fastpath/fastpath.c.o: KERNEL_CFLAGS += -fomit-frame-pointer
+# The per-syscall paths need no frame records, and CALL and REPLY_RECV run on the thread's ctx as their
+# stack pointer (vectors.S): they must use no stack at all.
+$(B)/kernel/src/fastpath/fastpath.c.o: kernel/src/fastpath/fastpath.c $(GEN)/persona/abi.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -fomit-frame-pointer -MMD -MP -c $< -o $@
+	@if $(CROSS)objdump -d $@ | grep -qw sp; then echo "fastpath.c uses the stack"; rm -f $@; exit 1; fi
 
 $(GEN)/linux_syscalls.h: scripts/gen-linux-syscalls.py | $(DEPS_STAMP)
 	@mkdir -p $(GEN)

@@ -66,6 +66,52 @@ static void test_call_reply(void)
     expect(ok, "ipc call/reply, all 15 message registers (slow path)", r);
 }
 
+/* ---- IPC fastpath: what crosses in registers and what does not ---- */
+static void leak_server(uint64_t ep)
+{
+    psn_msg_t m = { 0 };
+    psn_recv(ep, &m, 0);
+    for (;;) {
+        uint64_t seen = m.mr[2] | m.mr[3] | m.mr[4] | m.mr[5];  /* beyond the length, in x4-x7 */
+        m.mr[0]++; m.mr[1]++;
+        for (int i = 2; i < PSN_NUM_MRS; i++) m.mr[i] = 0xdead;  /* must not reach the caller */
+        m.info = psn_info(seen ? 2 : 1, 2);
+        psn_reply_recv(ep, &m);
+    }
+}
+
+static void test_fast_registers(void)
+{
+    task_t t = new_task();
+    uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0);
+    task_give(&t, 1, ep, RW, 0);
+    thread_new(&t, leak_server, 1, 100, 0);
+    int no_leak = 1, zero = 0, kept = 1, msg = 1;
+    for (int round = 0; round < 3; round++) {
+        uint64_t r[18];
+        for (int i = 0; i < 18; i++) r[i] = 0x5500 + i;
+        r[0] = ep; r[1] = psn_info(5, 2); r[8] = PSN_SYS_CALL;
+        __asm__ volatile(
+            "mov x19, %0\n"
+            "ldp x0, x1, [x19]\n ldp x2, x3, [x19, #16]\n ldp x4, x5, [x19, #32]\n ldp x6, x7, [x19, #48]\n"
+            "ldp x8, x9, [x19, #64]\n ldp x10, x11, [x19, #80]\n ldp x12, x13, [x19, #96]\n"
+            "ldp x14, x15, [x19, #112]\n ldp x16, x17, [x19, #128]\n"
+            "svc #1\n"
+            "stp x0, x1, [x19]\n stp x2, x3, [x19, #16]\n stp x4, x5, [x19, #32]\n stp x6, x7, [x19, #48]\n"
+            "stp x8, x9, [x19, #64]\n stp x10, x11, [x19, #80]\n stp x12, x13, [x19, #96]\n"
+            "stp x14, x15, [x19, #112]\n stp x16, x17, [x19, #128]\n"
+            :: "r"(r) : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+              "x14", "x15", "x16", "x17", "x19", "memory");
+        msg &= psn_info_label(r[1]) == 1 && psn_info_len(r[1]) == 2 && r[2] == 0x5503 && r[3] == 0x5504;
+        for (int i = 4; i < 8; i++) no_leak &= r[i] != 0xdead;
+        for (int i = 9; i < 18; i++) kept &= r[i] == 0x5500 + (uint64_t)i;
+        if (round == 2) zero = !(r[4] | r[5] | r[6] | r[7]);
+    }
+    expect(msg, "ipc: the receiver sees no message register beyond the length", 0);
+    expect(no_leak && zero, "ipc: the caller sees none of the server's registers beyond the reply (zero on the fastpath)", 0);
+    expect(kept, "ipc: x9-x17 beyond a short reply keep the caller's values", 0);
+}
+
 /* ---- IPC: blocking on either side ---- */
 static void early_sender(uint64_t ep)
 {
@@ -503,7 +549,7 @@ static void test_exhaustion(void)
 void run_tests(void)
 {
     static void (*const tests[])(void) = {
-        test_call_reply, test_blocking, test_badges, test_cap_transfer, test_timeouts, test_errors,
+        test_call_reply, test_fast_registers, test_blocking, test_badges, test_cap_transfer, test_timeouts, test_errors,
         test_vm_fault, test_isolation, test_exception, test_linux_svc, test_preemption, test_irq,
         test_notifications, test_reply_cap, test_fpu, test_exhaustion,
     };

@@ -20,6 +20,7 @@ typedef struct cpu {
 } cpu_t;
 
 extern cpu_t cpus[CONFIG_MAX_CPUS];
+STATIC_ASSERT(offsetof(cpu_t, cur) == 8, "arch_fast_return reads cpu->cur at offset 8");
 static inline cpu_t *this_cpu(void) { return &cpus[0]; }
 
 #endif

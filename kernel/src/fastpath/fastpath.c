@@ -8,6 +8,7 @@
 #include <kernel/sched.h>
 #include <object/cnode.h>
 #include <arch/machine.h>
+#include <kernel/cpu.h>
 
 #define FAST_MAX_LEN 6  /* MR0..MR5: x2..x7 */
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -24,12 +25,12 @@ static ALWAYS_INLINE tcb_t *take_receiver(endpoint_t *ep)
 }
 
 /*
- * from (the current thread) stops in from_state and to runs now. Neither is in a ready queue, and to
- * outranks every queued thread because it is at least as urgent as from.
+ * from (the current thread) stops in from_state and to becomes the current thread: address space,
+ * TLS register, FPU trap. Neither is in a ready queue, and to outranks every queued thread because
+ * it is at least as urgent as from. The caller then leaves for user mode with to's registers.
  */
-static ALWAYS_INLINE NORETURN void fast_switch(tcb_t *from, tcb_t *to, uint8_t from_state)
+static ALWAYS_INLINE void fast_switch(cpu_t *c, tcb_t *from, tcb_t *to, uint8_t from_state)
 {
-    cpu_t *c = this_cpu();
     from->state = from_state;
     to->state = TS_RUNNING;
     if (from->vspace != to->vspace) {
@@ -45,7 +46,6 @@ static ALWAYS_INLINE NORETURN void fast_switch(tcb_t *from, tcb_t *to, uint8_t f
         isb();
     }
     c->cur = to;
-    arch_restore_user(to->ctx);
 }
 
 /* Append t to ep's queue of receivers. */
@@ -60,49 +60,93 @@ static ALWAYS_INLINE void add_receiver(endpoint_t *ep, tcb_t *t)
     ep->state = EP_RECV;
 }
 
-word_t *fastpath_call(tcb_t *t)
+/* The message registers beyond len read as zero: a receiver never sees the sender's other registers. */
+#define CLEAR_BEYOND(len) do { if (likely(len == 1)) { m1 = m2 = m3 = m4 = m5 = 0; break; } switch (len) { \
+    case 0: m0 = 0; /* fall through */ case 1: m1 = 0; /* fall through */ case 2: m2 = 0; /* fall through */ \
+    case 3: m3 = 0; /* fall through */ case 4: m4 = 0; /* fall through */ case 5: m5 = 0; /* fall through */ \
+    default: break; } } while (0)
+
+/*
+ * Leave for user mode as the thread to (already cpu->cur): x0 = a0, x1 = a1, x2-x7 = m0-m5, every
+ * other register from to->ctx (arch_fast_return).
+ */
+#define FAST_RETURN(to, a0, a1) do { \
+    register word_t r0 __asm__("x0") = (a0), r1 __asm__("x1") = (a1), r2 __asm__("x2") = m0; \
+    register word_t r3 __asm__("x3") = m1, r4 __asm__("x4") = m2, r5 __asm__("x5") = m3; \
+    register word_t r6 __asm__("x6") = m4, r7 __asm__("x7") = m5; \
+    register word_t *r8 __asm__("x8") = (to)->ctx; \
+    __asm__ volatile("b arch_fast_return" :: "r"(r0), "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), \
+                     "r"(r7), "r"(r8) : "memory"); \
+    __builtin_unreachable(); \
+} while (0)
+
+/* Leave for user mode as to (already cpu->cur) with every register from its ctx; a branch, so that
+ * the fastpaths need no stack frame. */
+#define FAST_RESTORE(to) do { \
+    register word_t *r0 __asm__("x0") = (to)->ctx; \
+    __asm__ volatile("b arch_restore_user" :: "r"(r0) : "memory"); \
+    __builtin_unreachable(); \
+} while (0)
+
+/* The fastpath does not apply: give the slow path the registers the vector did not store. */
+static ALWAYS_INLINE word_t *fast_fallback(tcb_t *t, word_t cap, word_t info, word_t m0, word_t m1, word_t m2,
+                                      word_t m3, word_t m4, word_t m5)
 {
-    word_t info = t->ctx[1];
-    word_t len = INFO_LEN(info);
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) return t->ctx;
-    cap_t *c = cnode_slot(&t->cspace, t->ctx[0]);
-    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_W))) return t->ctx;
-    endpoint_t *ep = c->obj;
-    if (ep->state != EP_RECV) return t->ctx;
-    tcb_t *r = ep->q.head;
-    if (unlikely(r->prio < t->prio || r->deadline)) return t->ctx;
-    take_receiver(ep);
-    for (word_t i = 0; i < len; i++) r->ctx[2 + i] = t->ctx[2 + i];
-    r->ctx[0] = c->badge;
-    r->ctx[1] = INFO_MAKE(INFO_LABEL(info), len);
-    r->caller = t;
-    fast_switch(t, r, TS_BLOCKED_REPLY);
+    word_t *x = t->ctx;
+    x[0] = cap; x[1] = info; x[2] = m0; x[3] = m1; x[4] = m2; x[5] = m3; x[6] = m4; x[7] = m5;
+    return x;
 }
 
-word_t *fastpath_reply_recv(tcb_t *t)
+word_t *fastpath_call(word_t cap, word_t info, word_t m0, word_t m1, word_t m2, word_t m3, word_t m4, word_t m5)
 {
-    word_t info = t->ctx[1];
+    cpu_t *cpu = this_cpu();
+    tcb_t *t = cpu->cur;
+    word_t len = INFO_LEN(info);
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) goto slow;
+    if (unlikely(cap >> t->cspace.bits)) goto slow;
+    cap_t *c = &t->cspace.slots[cap];
+    if (unlikely(c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_W))) goto slow;
+    endpoint_t *ep = c->obj;
+    if (ep->state != EP_RECV) goto slow;
+    tcb_t *r = ep->q.head;
+    if (unlikely(r->prio < t->prio || r->deadline)) goto slow;
+    take_receiver(ep);
+    r->caller = t;
+    fast_switch(cpu, t, r, TS_BLOCKED_REPLY);
+    CLEAR_BEYOND(len);
+    FAST_RETURN(r, c->badge, INFO_MAKE(INFO_LABEL(info), len));
+slow:
+    return fast_fallback(t, cap, info, m0, m1, m2, m3, m4, m5);
+}
+
+word_t *fastpath_reply_recv(word_t cap, word_t info, word_t m0, word_t m1, word_t m2, word_t m3, word_t m4, word_t m5)
+{
+    cpu_t *cpu = this_cpu();
+    tcb_t *t = cpu->cur;
     word_t len = INFO_LEN(info);
     tcb_t *caller = t->caller;
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) return t->ctx;
-    if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) return t->ctx;
-    if (unlikely(caller->fault && caller->fault != PSN_FAULT_SYSCALL)) return t->ctx;
-    cap_t *c = cnode_slot(&t->cspace, t->ctx[0]);
-    if (unlikely(!c || c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) return t->ctx;
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) goto slow;
+    if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) goto slow;
+    uint8_t fault = caller->fault;
+    if (unlikely(fault && fault != PSN_FAULT_SYSCALL)) goto slow;
+    if (unlikely(cap >> t->cspace.bits)) goto slow;
+    cap_t *c = &t->cspace.slots[cap];
+    if (unlikely(c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) goto slow;
     endpoint_t *ep = c->obj;
-    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) return t->ctx;
+    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) goto slow;
     t->caller = NULL;
-    if (caller->fault) {
-        if (len) caller->ctx[0] = t->ctx[2];
-        caller->fault = 0;
-    } else {
-        for (word_t i = 0; i < len; i++) caller->ctx[2 + i] = t->ctx[2 + i];
-        caller->ctx[0] = 0;
-        caller->ctx[1] = INFO_MAKE(INFO_LABEL(info), len);
-    }
     caller->reply_gen++;
     add_receiver(ep, t);
-    fast_switch(t, caller, TS_BLOCKED_RECV);
+    fast_switch(cpu, t, caller, TS_BLOCKED_RECV);
+    if (fault) {  /* a Linux syscall: the reply is x0, every other register is the caller's */
+        if (len) caller->ctx[0] = m0;
+        caller->fault = 0;
+        FAST_RESTORE(caller);
+    }
+    CLEAR_BEYOND(len);
+    FAST_RETURN(caller, 0, INFO_MAKE(INFO_LABEL(info), len));
+slow:
+    return fast_fallback(t, cap, info, m0, m1, m2, m3, m4, m5);
 }
 
 word_t *fastpath_linux_syscall(tcb_t *t)
@@ -121,5 +165,6 @@ word_t *fastpath_linux_syscall(tcb_t *t)
     d[1] = INFO_MAKE(PSN_FAULT_SYSCALL, PSN_FAULT_SYSCALL_LEN);
     t->fault = PSN_FAULT_SYSCALL;
     r->caller = t;
-    fast_switch(t, r, TS_BLOCKED_REPLY);
+    fast_switch(this_cpu(), t, r, TS_BLOCKED_REPLY);
+    FAST_RESTORE(r);
 }

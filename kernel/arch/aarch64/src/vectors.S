@@ -4,11 +4,8 @@
  * through TPIDR_EL1) and calls C. The kernel runs with interrupts masked and never returns to the
  * caller of a handler: it leaves through arch_restore_user with whatever thread runs next.
  */
-    .macro SAVE_USER
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
+    /* x8-x30, sp, pc and pstate; x0-x7 stay live (the IPC fastpath passes them on in registers) */
+    .macro SAVE_HIGH
     stp     x8, x9, [sp, #16 * 4]
     stp     x10, x11, [sp, #16 * 5]
     stp     x12, x13, [sp, #16 * 6]
@@ -20,11 +17,19 @@
     stp     x24, x25, [sp, #16 * 12]
     stp     x26, x27, [sp, #16 * 13]
     stp     x28, x29, [sp, #16 * 14]
-    mrs     x0, sp_el0
-    stp     x30, x0, [sp, #16 * 15]
-    mrs     x0, elr_el1
-    mrs     x1, spsr_el1
-    stp     x0, x1, [sp, #16 * 16]
+    mrs     x9, sp_el0
+    stp     x30, x9, [sp, #16 * 15]
+    mrs     x9, elr_el1
+    mrs     x10, spsr_el1
+    stp     x9, x10, [sp, #16 * 16]
+    .endm
+
+    /* x0-x7, then x0 = ctx and sp = this CPU's kernel stack */
+    .macro SAVE_LOW_ENTER
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
     mov     x0, sp
     mrs     x1, tpidr_el1
     ldr     x1, [x1]
@@ -58,27 +63,36 @@ vectors:
     VENTRY  el0_serror
 
 /* Synchronous exception from EL0. svc #0 (Linux) and the CALL and REPLY_RECV kernel calls try their
- * fastpath first; a fastpath that returns has changed nothing, and handle_svc takes over. */
+ * fastpath first; a fastpath that returns has changed nothing, and handle_svc takes over. CALL and
+ * REPLY_RECV get the caller's x0-x7 as arguments, unsaved, and save them themselves if they return. */
 el0_sync:
-    SAVE_USER
-    mrs     x1, esr_el1
-    mov     w2, #1
-    movk    w2, #0x5600, lsl #16      /* ESR of `svc #1`: EC 0x15, IL, imm 1 */
-    cmp     w1, w2
+    SAVE_HIGH
+    mrs     x9, esr_el1
+    mov     w10, #1
+    movk    w10, #0x5600, lsl #16     /* ESR of `svc #1`: EC 0x15, IL, imm 1 */
+    cmp     w9, w10
     b.ne    1f
-    ldr     x3, [x0, #8 * 8]          /* x8: kernel call number */
-    cbz     x3, 2f                    /* PSN_SYS_CALL */
-    cmp     x3, #6                    /* PSN_SYS_REPLY_RECV */
-    b.ne    handle_svc
-    bl      fastpath_reply_recv       /* returns only on failure, with x0 = ctx */
+    cbz     x8, 2f                    /* PSN_SYS_CALL */
+    cmp     x8, #6                    /* PSN_SYS_REPLY_RECV */
+    b.ne    5f
+    bl      fastpath_reply_recv       /* uses no stack (sp is still the ctx); returns x0 = ctx on failure */
     b       3f
-1:  sub     w2, w2, #1                /* ESR of `svc #0`: a Linux syscall */
+2:  bl      fastpath_call
+3:  mrs     x1, tpidr_el1
+    ldr     x1, [x1]
+    mov     sp, x1
+    mrs     x1, esr_el1
+    b       handle_svc
+5:  SAVE_LOW_ENTER
+    mrs     x1, esr_el1
+    b       handle_svc
+1:  SAVE_LOW_ENTER
+    mrs     x1, esr_el1
+    mov     w2, #0x56000000           /* ESR of `svc #0`: a Linux syscall */
     cmp     w1, w2
     b.ne    4f
     bl      fastpath_linux_syscall
-    b       3f
-2:  bl      fastpath_call
-3:  mrs     x1, esr_el1
+    mrs     x1, esr_el1
     b       handle_svc
 4:  lsr     x2, x1, #26
     cmp     x2, #0x15                 /* another svc immediate */
@@ -86,11 +100,13 @@ el0_sync:
     b       handle_user_exception     /* x0 = ctx, x1 = esr */
 
 el0_irq:
-    SAVE_USER
+    SAVE_HIGH
+    SAVE_LOW_ENTER
     b       handle_user_irq
 
 el0_serror:
-    SAVE_USER
+    SAVE_HIGH
+    SAVE_LOW_ENTER
     mrs     x1, esr_el1
     b       handle_user_exception
 
@@ -113,6 +129,28 @@ arch_restore_user:
     ldp     x2, x3, [sp, #16 * 1]
     ldp     x4, x5, [sp, #16 * 2]
     ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    eret
+
+/* arch_fast_return: x8 = the ctx of the thread to run (see arch/machine.h). */
+    .globl arch_fast_return
+arch_fast_return:
+    mov     sp, x8
+    ldp     x10, x11, [sp, #16 * 16]
+    msr     elr_el1, x10
+    msr     spsr_el1, x11
+    ldp     x30, x10, [sp, #16 * 15]
+    msr     sp_el0, x10
     ldp     x8, x9, [sp, #16 * 4]
     ldp     x10, x11, [sp, #16 * 5]
     ldp     x12, x13, [sp, #16 * 6]

@@ -30,6 +30,8 @@ static inline void mmio_write32(word_t a, uint32_t v) { *(volatile uint32_t *)a 
 
 /* Defined in vectors.S / head.S / fpu.S. */
 NORETURN void arch_restore_user(word_t *ctx);
+/* arch_fast_return (vectors.S, entered by a branch from the IPC fastpath): return to user mode
+ * with x0-x7 as they are and every other register from the ctx that x8 points at. */
 void arch_fpu_save(struct fpu_state *f);
 void arch_fpu_load(const struct fpu_state *f);
 void arch_psci_call(word_t fn, int use_smc);

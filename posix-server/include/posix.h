@@ -131,6 +131,9 @@ long mm_advise(proc_t *p, uint64_t start, uint64_t len, uint64_t advice);
 long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot);
 vma_t *mm_find(proc_t *p, uint64_t addr);
 long copy_in(proc_t *p, void *dst, uint64_t uva, uint64_t len);
+/* The server's view of user byte uva (valid to the end of its page), faulted in for reading or
+ * writing as the process would; 0 where the process may not. */
+uint8_t *user_ptr(proc_t *p, uint64_t uva, int write);
 long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len);
 long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max);
 void mm_destroy(proc_t *p);

@@ -91,9 +91,18 @@ static long get_path(proc_t *p, uint64_t upath, char *buf)
     return 0;
 }
 
+/*
+ * Threads that may be waiting in P_IO or P_POLL: a bit per slot of procs[], set when one starts to
+ * wait and cleared by io_run_wakeups once the slot is found not waiting, so a wakeup looks only at
+ * the threads that wait instead of every slot.
+ */
+static uint64_t io_waiting[MAX_PROCS / 64];
+static void io_wait_mark(proc_t *p) { uint64_t i = (uint64_t)(p - procs); io_waiting[i / 64] |= 1UL << (i % 64); }
+
 /* Wait for f: the call is run again when it changes. */
 static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6])
 {
+    io_wait_mark(p);
     p->state = P_IO;
     p->wait_obj = vfs_wait_object(f);
     p->sys_nr = nr;
@@ -116,7 +125,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
     if (positional && (int64_t)pos < 0) return -EINVAL;
     uint64_t segs = vec ? a[2] : 1;
     if (vec && segs > 1024) return -EINVAL;
-    static uint8_t buf[65536];
+    static uint8_t buf[PIPE_BUF];
     long total = 0;
     uint64_t skip = write ? p->io_done : 0;  /* a blocked write resumes where it stopped */
     for (uint64_t s = 0; s < segs; s++) {
@@ -129,14 +138,18 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
         if ((int64_t)len < 0) return -EINVAL;
         while (len) {
             if (skip) { uint64_t k = skip < len ? skip : len; skip -= k; base += k; len -= k; total += (long)k; continue; }
-            uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
+            uint64_t n;
             long r;
-            if (write) {
+            if (write && f->pipe && !vec && a[2] <= PIPE_BUF) {  /* atomic: all of it or wait */
+                n = len;
                 if (copy_in(p, buf, base, n)) return total ? total : -EFAULT;
                 r = file_write(f, buf, n, offp);
-            } else {
-                r = file_read(f, buf, n, offp);
-                if (r > 0 && copy_out(p, base, buf, (uint64_t)r)) return total ? total : -EFAULT;
+            } else {  /* straight between the file and the process's page, a page at a time */
+                n = PAGE - (base & (PAGE - 1));
+                if (n > len) n = len;
+                uint8_t *u = user_ptr(p, base, !write);
+                if (!u) return total ? total : -EFAULT;
+                r = write ? file_write(f, u, n, offp) : file_read(f, u, n, offp);
             }
             if (r == VFS_WOULD_BLOCK) {
                 if (total && !write) return total;
@@ -342,19 +355,23 @@ void io_run_wakeups(void)
         memcpy(objs, pending_events, sizeof(void *) * (uint64_t)n);
         n_pending = 0;
         poll_dirty = 0;
-        for (int i = 0; i < MAX_PROCS; i++) {
-            proc_t *t = &procs[i];
-            int hit = t->state == P_POLL && dirty;
-            for (int k = 0; k < n && !hit; k++) hit = t->state == P_IO && t->wait_obj == objs[k];
-            if (!hit) continue;
-            int was_poll = t->state == P_POLL;
-            t->state = P_RUN;
-            current_caller = t;
-            long r = posix_syscall(t, t->sys_nr, t->sys_args);
-            current_caller = 0;
-            if (r == SYSCALL_NO_REPLY) { if (t->state == P_RUN) t->state = was_poll ? P_POLL : P_IO; continue; }
-            if (was_poll && t->wake_at) { t->wake_at = 0; sleepers--; }
-            if (t->state == P_RUN) proc_reply(t, r);
+        for (int w = 0; w < MAX_PROCS / 64; w++) {
+            for (uint64_t bits = io_waiting[w]; bits; bits &= bits - 1) {
+                int i = w * 64 + __builtin_ctzll(bits);
+                proc_t *t = &procs[i];
+                if (t->state != P_IO && t->state != P_POLL) { io_waiting[w] &= ~(1UL << (i % 64)); continue; }
+                int hit = t->state == P_POLL && dirty;
+                for (int k = 0; k < n && !hit; k++) hit = t->state == P_IO && t->wait_obj == objs[k];
+                if (!hit) continue;
+                int was_poll = t->state == P_POLL;
+                t->state = P_RUN;
+                current_caller = t;
+                long r = posix_syscall(t, t->sys_nr, t->sys_args);
+                current_caller = 0;
+                if (r == SYSCALL_NO_REPLY) { if (t->state == P_RUN) t->state = was_poll ? P_POLL : P_IO; continue; }
+                if (was_poll && t->wake_at) { t->wake_at = 0; sleepers--; }
+                if (t->state == P_RUN) proc_reply(t, r);
+            }
         }
     }
 }
@@ -605,6 +622,7 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             if (!p->wake_at) p->wake_at = 1;
             sleepers++;
         }
+        io_wait_mark(p);
         p->state = P_POLL;
         return SYSCALL_NO_REPLY;
     }

@@ -376,8 +376,9 @@ long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint6
 }
 
 /* The server's view of the byte at uva, faulting it in as the process would; 0 if it may not. */
-static uint8_t *user_ptr(proc_t *p, uint64_t uva, int write)
+uint8_t *user_ptr(proc_t *p, uint64_t uva, int write)
 {
+    if (uva >= USER_STACK_TOP) return 0;
     uint64_t *e = pm_entry(&p->mm->pm, uva, 0);
     if (!e || !(*e & PM_PRESENT) || (write && !(*e & PM_W))) {
         if (mm_fault(p, uva, write, 0) < 0) return 0;

@@ -46,8 +46,9 @@ uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 
 typedef struct vma {
     uint64_t start, end;
     uint32_t prot, flags;
-    const uint8_t *file;          /* file contents backing start (read-only boot image), or 0 */
-    uint64_t file_len;            /* bytes of file from start; the rest of the area is zero */
+    vnode_t *vn;                  /* the file mapped (one reference per area), or 0 for anonymous memory */
+    uint64_t off;                 /* file offset of start */
+    uint64_t file_len;            /* bytes of the area that come from the file; the rest is zero */
     struct vma *next;
 } vma_t;
 
@@ -126,6 +127,7 @@ proc_t *proc_by_pid(int pid);
 /* memory operations (mm_ops.c) */
 long mm_fault(proc_t *p, uint64_t addr, int write, int exec);
 long mm_map_anon(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags);
+long mm_map(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags, vnode_t *vn, uint64_t off);
 long mm_unmap(proc_t *p, uint64_t start, uint64_t len);
 long mm_advise(proc_t *p, uint64_t start, uint64_t len, uint64_t advice);
 long mm_protect(proc_t *p, uint64_t start, uint64_t len, uint32_t prot);
@@ -142,7 +144,9 @@ void mm_destroy(proc_t *p);
  * environment strings up to a quarter of the stack limit (2 MiB); here 4096 of each and 512 KiB. */
 #define EXEC_MAX_ARGS 4096
 #define EXEC_MAX_STRINGS (512 * 1024)
-long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[]);
+/* 0 if regular file n is an ELF program this system runs, else -ENOEXEC. */
+long exec_check(vnode_t *n);
+long exec_image(proc_t *p, vnode_t *elf, const char *path, char *const argv[], char *const envp[]);
 
 /* processes (proc_ops.c) */
 proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */
@@ -157,7 +161,7 @@ void group_exit(proc_t *p, int code);     /* every thread of p's process ends (e
 long futex_op(proc_t *p, uint64_t a[6]);
 void futex_cancel(proc_t *t);
 long proc_execve(proc_t *p, uint64_t path, uint64_t argv, uint64_t envp);
-long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint64_t *size);
+long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf);
 long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
 long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig);

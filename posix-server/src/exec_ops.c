@@ -11,13 +11,13 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31 };
 #define PIE_BASE 0x0000aaaaaaaa0000UL
 
-/* Check the headers of an ELF image: 0 or -ENOEXEC; nothing is touched. */
-static long elf_check(const uint8_t *elf, uint64_t size)
+/* Check the headers of an ELF file of size bytes whose first have bytes are at elf: 0 or -ENOEXEC. */
+static long elf_check(const uint8_t *elf, uint64_t size, uint64_t have)
 {
     const ehdr_t *eh = (const void *)elf;
-    if (size < sizeof(ehdr_t) || memcmp(elf, "\177ELF", 4) || elf[4] != 2 || elf[5] != 1 ||
+    if (have < sizeof(ehdr_t) || memcmp(elf, "\177ELF", 4) || elf[4] != 2 || elf[5] != 1 ||
         eh->machine != 183 || (eh->type != ET_EXEC && eh->type != ET_DYN) || eh->phentsize != sizeof(phdr_t) ||
-        eh->phnum == 0 || eh->phoff > size || (uint64_t)eh->phnum * sizeof(phdr_t) > size - eh->phoff)
+        eh->phnum == 0 || eh->phoff > have || (uint64_t)eh->phnum * sizeof(phdr_t) > have - eh->phoff)
         return -ENOEXEC;
     const phdr_t *ph = (const void *)(elf + eh->phoff);
     for (int i = 0; i < eh->phnum; i++) {
@@ -30,15 +30,27 @@ static long elf_check(const uint8_t *elf, uint64_t size)
     return 0;
 }
 
+long exec_check(vnode_t *n)
+{
+    static uint8_t head[PAGE];
+    long got = vnode_read(n, head, PAGE, 0);
+    return got < 0 ? -ENOEXEC : elf_check(head, n->size, (uint64_t)got);
+}
+
 static long push(proc_t *p, uint64_t *sp, const void *data, uint64_t len)
 {
     *sp -= len;
     return copy_out(p, *sp, data, len);
 }
 
-long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[])
+/* Load the ELF file n into p (whose old image goes), with the Linux initial stack. */
+long exec_image(proc_t *p, vnode_t *n, const char *path, char *const argv[], char *const envp[])
 {
-    long r = elf_check(elf, size);
+    static uint8_t elf[PAGE];  /* the headers must lie in the first page */
+    uint64_t size = n->size;
+    long got = vnode_read(n, elf, PAGE, 0);
+    if (got < 0) return got;
+    long r = elf_check(elf, size, (uint64_t)got);
     if (r) return r;
     const ehdr_t *eh = (const void *)elf;
     const phdr_t *ph = (const void *)(elf + eh->phoff);
@@ -49,12 +61,10 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
         if (ph[i].type != PT_LOAD) continue;
         uint64_t start = (base + ph[i].vaddr) & ~(PAGE - 1), end = (base + ph[i].vaddr + ph[i].memsz + PAGE - 1) & ~(PAGE - 1);
         uint32_t prot = (ph[i].flags & 4 ? PROT_READ : 0) | (ph[i].flags & 2 ? PROT_WRITE : 0) | (ph[i].flags & 1 ? PROT_EXEC : 0);
-        if (mm_map_anon(p, start, end - start, prot, 0) < 0) return -ENOMEM;
         /* The pages come from the file when first touched (demand paging), as Linux maps them. */
-        vma_t *v = mm_find(p, start);
         uint64_t lead = (base + ph[i].vaddr) - start;
-        v->file = elf + ph[i].offset - lead;
-        v->file_len = lead + ph[i].filesz;  /* past it (the .bss) pages stay zero */
+        if (mm_map(p, start, end - start, prot, 0, n, ph[i].offset - lead) < 0) return -ENOMEM;
+        mm_find(p, start)->file_len = lead + ph[i].filesz;  /* past it (the .bss) pages stay zero */
         if (!phdr_va && eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
             phdr_va = base + ph[i].vaddr + (eh->phoff - ph[i].offset);
         if (end > top) top = end;

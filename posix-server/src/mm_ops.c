@@ -43,6 +43,10 @@ uint32_t frame_alloc(void)
     return f;
 }
 
+uint32_t vfs_frame_alloc(void) { return frame_alloc(); }
+void vfs_frame_put(uint32_t f) { frame_put(f); }
+void *vfs_frame_ptr(uint32_t f) { return frame_ptr(f); }
+
 void frame_put(uint32_t f)
 {
     frame_t *fr = frame_get(f);
@@ -129,6 +133,12 @@ vma_t *mm_find(proc_t *p, uint64_t addr)
     return 0;
 }
 
+static void vma_free(vma_t *v)
+{
+    if (v->vn) vnode_put(v->vn);
+    heap_free(v, sizeof(vma_t));
+}
+
 static void vma_insert(proc_t *p, vma_t *n)
 {
     vma_t **pp = &p->mm->vmas;
@@ -145,10 +155,11 @@ static void vma_split_at(proc_t *p, uint64_t addr)
     vma_t *n = heap_alloc(sizeof(vma_t));
     *n = *v;
     n->start = addr;
-    if (v->file) {
+    if (v->vn) {
         uint64_t d = addr - v->start;
-        n->file = v->file + d;
+        n->off = v->off + d;
         n->file_len = v->file_len > d ? v->file_len - d : 0;
+        vnode_ref(n->vn);
     }
     v->end = addr;
     v->next = n;
@@ -196,7 +207,7 @@ long mm_unmap(proc_t *p, uint64_t start, uint64_t len)
         if (v->start >= start && v->end <= end) {
             unmap_pages(p, v->start, v->end);
             *pp = v->next;
-            heap_free(v, sizeof(vma_t));
+            vma_free(v);
         } else {
             pp = &v->next;
         }
@@ -221,6 +232,16 @@ static uint64_t find_gap(proc_t *p, uint64_t len)
 
 long mm_map_anon(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags)
 {
+    return mm_map(p, start, len, prot, flags, 0, 0);
+}
+
+/*
+ * A new area of len bytes at start (0: anywhere below the mmap base): the pages of vn from offset
+ * off (vn may be 0: anonymous). A shared anonymous area is backed by a file in no directory, so
+ * that processes sharing it after fork see the same pages whenever they first touch them.
+ */
+long mm_map(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_t flags, vnode_t *vn, uint64_t off)
+{
     len = (len + PAGE - 1) & ~(PAGE - 1);
     if (len == 0 || len > (1UL << 40)) return -ENOMEM;
     if (start) {
@@ -235,6 +256,14 @@ long mm_map_anon(proc_t *p, uint64_t start, uint64_t len, uint32_t prot, uint32_
     v->end = start + len;
     v->prot = prot;
     v->flags = flags;
+    if (vn) {
+        vnode_ref(vn);
+    } else if (flags & VMA_SHARED) {
+        if (!(vn = vnode_anon(len))) { heap_free(v, sizeof(vma_t)); return -ENOMEM; }
+    }
+    v->vn = vn;
+    v->off = off;
+    v->file_len = vn ? len : 0;
     vma_insert(p, v);
     return (long)start;
 }
@@ -282,11 +311,17 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
     if ((write && !(v->prot & PROT_WRITE)) || (exec && !(v->prot & PROT_EXEC)) || !v->prot) return -EACCES;
     uint64_t *e = pm_entry(&p->mm->pm, va, 1);
     if (!(*e & PM_PRESENT)) {
-        uint32_t f = frame_alloc();
-        if (!f) return -ENOMEM;
         uint64_t off = va - v->start;
-        if (v->file && off < v->file_len)  /* demand paging from the file: copy just this page */
-            memcpy(frame_ptr(f), v->file + off, v->file_len - off < PAGE ? v->file_len - off : PAGE);
+        uint32_t f;
+        if (v->vn && (v->flags & VMA_SHARED)) {  /* the file's own page */
+            long r = vnode_frame(v->vn, (v->off + off) / PAGE, &f);
+            if (r) return r == -ENOMEM ? -ENOMEM : -EFAULT;
+            frame_get(f)->ref++;
+        } else {
+            if (!(f = frame_alloc())) return -ENOMEM;
+            if (v->vn && off < v->file_len)  /* demand paging from the file: a private copy of this page */
+                vnode_read(v->vn, frame_ptr(f), v->file_len - off < PAGE ? v->file_len - off : PAGE, v->off + off);
+        }
         *e = ((uint64_t)f << 12) | PM_PRESENT | pm_bits_for(v->prot);
     } else if (write && !(*e & PM_W)) {
         /* copy on write: a private page shared since fork gets its own frame */
@@ -313,6 +348,7 @@ long mm_fork(proc_t *parent, proc_t *child)
         vma_t *n = heap_alloc(sizeof(vma_t));
         *n = *v;
         n->next = 0;
+        if (n->vn) vnode_ref(n->vn);
         *tail = n;
         tail = &n->next;
         for (uint64_t va = v->start; va < v->end; va += PAGE) {
@@ -361,7 +397,12 @@ long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint6
     if (!dst) return -ENOMEM;
     vma_t *n = heap_alloc(sizeof(vma_t));
     n->start = dst; n->end = dst + new_len; n->prot = v->prot; n->flags = v->flags;
-    n->file = v->file; n->file_len = v->file_len;
+    if ((n->vn = v->vn)) {
+        uint64_t d = old - v->start;
+        vnode_ref(n->vn);
+        n->off = v->off + d;
+        n->file_len = v->file_len > d ? v->file_len - d : 0;
+    }
     vma_insert(p, n);
     for (uint64_t off = 0; off < old_len; off += PAGE) {
         uint64_t *e = pm_entry(&p->mm->pm, old + off, 0);
@@ -433,7 +474,7 @@ void mm_destroy(proc_t *p)
         vma_t *v = p->mm->vmas;
         unmap_pages(p, v->start, v->end);
         p->mm->vmas = v->next;
-        heap_free(v, sizeof(vma_t));
+        vma_free(v);
     }
     if (p->mm->pm.root) pm_free_level(p->mm->pm.root, 0);
     p->mm->pm.root = 0;

@@ -162,7 +162,7 @@ static int live(proc_t *t)
  * The program at path, from the process's view of the namespace: an ELF from the boot image, or a
  * "#!" script, for which path and argv become the interpreter's (up to 4 levels).
  */
-long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint64_t *size)
+long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf)
 {
     static char interp[3][256], iarg[3][256];
     for (int depth = 0;; depth++) {
@@ -200,9 +200,8 @@ long exec_resolve(proc_t *p, char *path, char **argv, const uint8_t **elf, uint6
             memcpy(path, interp[depth], strlen(interp[depth]) + 1);
             continue;
         }
-        if (!n->ro_data) return -ENOEXEC;  /* programs run from the boot image (files made later: scripts only) */
-        *elf = n->ro_data;
-        *size = n->size;
+        if ((r = exec_check(n))) return r;
+        *elf = n;
         return 0;
     }
 }
@@ -216,13 +215,12 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     uint64_t room = sizeof(strings);
     if ((r = copy_strv(p, uargv, argv, EXEC_MAX_ARGS - 4, strings, &room))) return r;  /* room for #! */
     if ((r = copy_strv(p, uenvp, envp, EXEC_MAX_ARGS, strings + sizeof(strings) - room, &room))) return r;
-    uint64_t size;
-    const uint8_t *elf;
-    if ((r = exec_resolve(p, path, argv, &elf, &size))) return r;
+    vnode_t *elf;
+    if ((r = exec_resolve(p, path, argv, &elf))) return r;
     /* the other threads of the process end; the new image runs in this one */
     for (int i = 0; i < MAX_PROCS; i++)
         if (&procs[i] != p && procs[i].grp == p->grp && live(&procs[i])) thread_exit(&procs[i], 0);
-    r = exec_image(p, elf, size, path, argv, envp);
+    r = exec_image(p, elf, path, argv, envp);
     if (r == 0) {
         /* handled signals go back to their default action once the new image is in place */
         for (int i = 0; i < 64; i++)

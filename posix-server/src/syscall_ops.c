@@ -33,12 +33,40 @@ static long sys_brk(proc_t *p, uint64_t want)
 #define MAP_PRIVATE 2
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
-static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd)
+#define MAP_FIXED_NOREPLACE 0x100000
+/*
+ * mmap: anonymous memory, or the pages of a regular file (MAP_SHARED: the file's own pages, so that
+ * writes reach the file and every process mapping it; MAP_PRIVATE: copies made on first touch).
+ */
+static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd, uint64_t off)
 {
-    if (!(flags & MAP_ANONYMOUS)) return (int64_t)fd < 0 ? -EBADF : -ENODEV_;  /* file mappings: next */
-    if ((flags & 3) != MAP_PRIVATE && (flags & 3) != MAP_SHARED) return -EINVAL;
-    if (len == 0 || (addr & (PAGE - 1) && (flags & MAP_FIXED))) return -EINVAL;
-    return mm_map_anon(p, flags & MAP_FIXED ? addr : 0, len, (uint32_t)prot & 7, flags & MAP_SHARED ? VMA_SHARED : 0);
+    uint64_t type = flags & 3;  /* MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE */
+    if (!type || len == 0 || len > (1UL << 40) || ((addr & (PAGE - 1)) && (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))))
+        return -EINVAL;
+    uint32_t vflags = type == MAP_PRIVATE ? 0 : VMA_SHARED;
+    if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED)) {
+        uint64_t end = addr + ((len + PAGE - 1) & ~(PAGE - 1));
+        for (vma_t *v = p->mm->vmas; v; v = v->next)
+            if (v->start < end && v->end > addr) return -EEXIST;
+        flags |= MAP_FIXED;
+    }
+    uint64_t at = flags & MAP_FIXED ? addr : 0;
+    if (flags & MAP_ANONYMOUS) return mm_map(p, at, len, (uint32_t)prot & 7, vflags, 0, 0);
+    if (off & (PAGE - 1)) return -EINVAL;
+    file_t *f = fd < MAX_FDS ? p->grp->fds[fd] : 0;
+    if (!f || (f->flags & O_PATH)) return -EBADF;
+    vnode_t *n = f->node;
+    if (!n || (n->mode & S_IFMT) == S_IFDIR || (n->mode & S_IFMT) == S_IFLNK) return -ENODEV_;
+    if ((n->mode & S_IFMT) == S_IFCHR) {
+        if (n->rdev == DEV_ZERO) return mm_map(p, at, len, (uint32_t)prot & 7, vflags, 0, 0);  /* as anonymous memory */
+        return -ENODEV_;
+    }
+    if ((n->mode & S_IFMT) != S_IFREG) return -ENODEV_;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc == O_WRONLY) return -EACCES;
+    if (vflags && (prot & PROT_WRITE) && (acc != O_RDWR || (f->flags & O_APPEND))) return -EACCES;
+    if (off + len < off) return -75;  /* EOVERFLOW */
+    return mm_map(p, at, len, (uint32_t)prot & 7, vflags, n, off);
 }
 
 /* ---- time ---- */
@@ -126,7 +154,15 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     case LINUX_SYS_set_tid_address: p->clear_tid = a[0]; return p->pid;
     case LINUX_SYS_set_robust_list: return a[1] == 24 ? 0 : -EINVAL;
     case LINUX_SYS_brk: return sys_brk(p, a[0]);
-    case LINUX_SYS_mmap: return sys_mmap(p, a[0], a[1], a[2], a[3], a[4]);
+    case LINUX_SYS_mmap: return sys_mmap(p, a[0], a[1], a[2], a[3], a[4], a[5]);
+    case LINUX_SYS_msync:
+        if ((a[0] & (PAGE - 1)) || (a[2] & ~7UL) || ((a[2] & 1) && (a[2] & 4))) return -EINVAL;  /* MS_ASYNC, MS_INVALIDATE, MS_SYNC */
+        for (uint64_t va = a[0]; va < a[0] + a[1]; ) {  /* the pages are the file's own: nothing to write back */
+            vma_t *v = mm_find(p, va);
+            if (!v) return -ENOMEM;
+            va = v->end;
+        }
+        return 0;
     case LINUX_SYS_munmap: return mm_unmap(p, a[0], a[1]);
     case LINUX_SYS_mprotect: return mm_protect(p, a[0], a[1], (uint32_t)a[2] & 7);
     case LINUX_SYS_madvise: return mm_advise(p, a[0], a[1], a[2]);

@@ -49,7 +49,7 @@ typedef struct vnode {
     struct vnode *parent;          /* directories */
     dentry_t *entries;             /* directories: name -> node, in creation order */
     const uint8_t *ro_data;        /* regular files from the boot image: contents until first write */
-    uint8_t **pages;               /* regular files: written contents, page by page */
+    void *pages;                   /* regular files: written contents, a table of frames (file.c) */
     uint64_t npages;
     char *link;                    /* symlinks */
     int refs;                      /* open files, cwds and directory entries holding it */
@@ -103,6 +103,19 @@ long file_getdents(file_t *f, void *buf, uint64_t len);
 void vnode_stat(vnode_t *n, void *statbuf);   /* struct stat, 128 bytes */
 int file_poll(file_t *f, int events);         /* POLLIN 1, POLLOUT 4, POLLHUP 16, POLLERR 8 */
 long pipe_create(file_t **r, file_t **w, uint32_t flags);
+
+/*
+ * The pages of regular files are frames of the host (posix-server today), so that a process can map
+ * the very page a file holds (MAP_SHARED). The host implements these three.
+ */
+uint32_t vfs_frame_alloc(void);               /* a zeroed frame with one reference; 0 when memory is short */
+void vfs_frame_put(uint32_t f);               /* drop a reference */
+void *vfs_frame_ptr(uint32_t f);              /* its contents */
+/* The frame holding page idx of regular file n, made if missing (the caller takes its own reference
+ * if it keeps it); -ENXIO past the end of the file, -ENOMEM. */
+long vnode_frame(vnode_t *n, uint64_t idx, uint32_t *frame);
+/* A regular file of size bytes in no directory (shared anonymous memory); one reference. */
+vnode_t *vnode_anon(uint64_t size);
 
 /* character devices: rdev major << 8 | minor */
 #define DEV_NULL 0x103

@@ -34,29 +34,37 @@ void file_put(file_t *f)
 static uint64_t tmpfs_pages;
 static int tmpfs_full(void) { return mem_low() || tmpfs_pages * PG >= bootinfo->ram_bytes / 2; }
 
-/* Page idx of a file's contents: pages is a two-level table (512 x 512 pages, 1 GiB). */
-static uint8_t ***top_of(vnode_t *n) { return (uint8_t ***)&n->pages; }
+/* Page idx of a file's contents: pages is a two-level table (512 x 512 frames, 1 GiB). */
+static uint64_t *frame_slot(vnode_t *n, uint64_t idx, int alloc)
+{
+    if (idx >= L1 * L1) return 0;
+    uint64_t ***top = (uint64_t ***)&n->pages;
+    if (!*top) { if (!alloc || mem_low()) return 0; *top = heap_alloc(PG); }
+    uint64_t *mid = (*top)[idx / L1];
+    if (!mid) { if (!alloc || mem_low()) return 0; mid = (*top)[idx / L1] = heap_alloc(PG); }
+    return &mid[idx % L1];
+}
+
+static uint32_t frame_at(vnode_t *n, uint64_t idx, int alloc)
+{
+    uint64_t *s = frame_slot(n, idx, alloc);
+    if (!s) return 0;
+    if (!*s && alloc && !tmpfs_full() && (*s = vfs_frame_alloc())) tmpfs_pages++;
+    return (uint32_t)*s;
+}
 
 static uint8_t *page_at(vnode_t *n, uint64_t idx, int alloc)
 {
-    if (idx >= L1 * L1) return 0;
-    uint8_t ***top = top_of(n);
-    if (!*top) { if (!alloc || mem_low()) return 0; *top = heap_alloc(PG); }
-    uint8_t **mid = (uint8_t **)(*top)[idx / L1];
-    if (!mid) { if (!alloc || mem_low()) return 0; mid = heap_alloc(PG); (*top)[idx / L1] = (uint8_t *)mid; }
-    uint8_t *pg = mid[idx % L1];
-    if (!pg && alloc && !tmpfs_full()) { pg = mid[idx % L1] = heap_alloc(PG); tmpfs_pages++; }
-    return pg;
+    uint32_t f = frame_at(n, idx, alloc);
+    return f ? vfs_frame_ptr(f) : 0;
 }
 
 static void page_drop(vnode_t *n, uint64_t idx)
 {
-    uint8_t ***top = top_of(n);
-    if (!*top) return;
-    uint8_t **mid = (uint8_t **)(*top)[idx / L1];
-    if (!mid || !mid[idx % L1]) return;
-    heap_free(mid[idx % L1], PG);
-    mid[idx % L1] = 0;
+    uint64_t *s = frame_slot(n, idx, 0);
+    if (!s || !*s) return;
+    vfs_frame_put((uint32_t)*s);
+    *s = 0;
     tmpfs_pages--;
 }
 
@@ -86,7 +94,7 @@ long file_truncate(vnode_t *n, uint64_t size)
         if (pg) memset(pg + size % PG, 0, PG - size % PG);
     }
     if (size == 0 && n->pages) {
-        uint8_t ***top = top_of(n);
+        uint64_t ***top = (uint64_t ***)&n->pages;
         for (uint64_t i = 0; i < L1; i++) if ((*top)[i]) heap_free((*top)[i], PG);
         heap_free(*top, PG);
         *top = 0;
@@ -126,6 +134,17 @@ static long reg_write(vnode_t *n, const uint8_t *buf, uint64_t len, uint64_t off
     if (off + len > n->size) n->size = off + len;
     n->mtime = n->ctime = vfs_now();
     return (long)len;
+}
+
+long vnode_frame(vnode_t *n, uint64_t idx, uint32_t *frame)
+{
+    if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
+    if (idx >= (n->size + PG - 1) / PG) return -ENXIO;
+    if (own_data(n)) return -ENOMEM;
+    uint32_t f = frame_at(n, idx, 1);
+    if (!f) return -ENOMEM;
+    *frame = f;
+    return 0;
 }
 
 long vnode_read(vnode_t *n, void *buf, uint64_t len, uint64_t off)

@@ -37,6 +37,14 @@ static vnode_t *vnode_new(uint32_t mode)
     return n;
 }
 
+vnode_t *vnode_anon(uint64_t size)
+{
+    vnode_t *n = vnode_new(S_IFREG | 0600);
+    n->size = size;
+    n->refs = 1;
+    return n;
+}
+
 static char *str_dup(const char *s, uint64_t len)
 {
     char *d = heap_alloc(len + 1);

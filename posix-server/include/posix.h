@@ -58,6 +58,11 @@ typedef struct mm {
     pagemap_t pm;
     uint64_t brk_start, brk, mmap_base;
     int users;                    /* threads using it */
+    /* what execve set up, as /proc/<pid>/{cmdline,environ,exe,maps,stat} show it */
+    uint64_t arg_start, arg_end, env_start, env_end, start_stack;
+    vnode_t *exe;                 /* the program file (a reference) */
+    const uint8_t *exe_data;      /* its contents, which file-backed areas point into */
+    uint64_t exe_size;
 } mm_t;
 mm_t *mm_new(void);
 void mm_put(mm_t *mm);            /* a thread stops using it; the last one frees it */

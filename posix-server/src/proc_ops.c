@@ -213,6 +213,8 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     static char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
     long r = copy_in_str(p, path, upath, sizeof(path));
     if (r < 0) return r;
+    void procfs_refresh(proc_t *caller, const char *path);
+    if (!memcmp(path, "/proc/", 6)) procfs_refresh(p, path);  /* /proc/self/exe */
     uint64_t room = sizeof(strings);
     if ((r = copy_strv(p, uargv, argv, EXEC_MAX_ARGS - 4, strings, &room))) return r;  /* room for #! */
     if ((r = copy_strv(p, uenvp, envp, EXEC_MAX_ARGS, strings + sizeof(strings) - room, &room))) return r;

@@ -144,7 +144,8 @@ void mm_destroy(proc_t *p);
  * environment strings up to a quarter of the stack limit (2 MiB); here 4096 of each and 512 KiB. */
 #define EXEC_MAX_ARGS 4096
 #define EXEC_MAX_STRINGS (512 * 1024)
-long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[]);
+long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, const char *name,
+                char *const argv[], char *const envp[]);  /* path: the program file; name: what execve was given */
 
 /* processes (proc_ops.c) */
 proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */

@@ -36,7 +36,8 @@ static long push(proc_t *p, uint64_t *sp, const void *data, uint64_t len)
     return copy_out(p, *sp, data, len);
 }
 
-long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, char *const argv[], char *const envp[])
+long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, const char *name,
+                char *const argv[], char *const envp[])
 {
     long r = elf_check(elf, size);
     if (r) return r;
@@ -72,7 +73,7 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
     while (envp[envc]) elen += strlen(envp[envc++]) + 1;
     static uint64_t uargv[EXEC_MAX_ARGS], uenvp[EXEC_MAX_ARGS];
     if (argc > EXEC_MAX_ARGS || envc > EXEC_MAX_ARGS) return -E2BIG;
-    push(p, &sp, path, strlen(path) + 1);
+    push(p, &sp, name, strlen(name) + 1);
     uint64_t execfn = sp;
     sp -= elen + alen;
     mm_t *mm = p->mm;
@@ -110,8 +111,8 @@ long exec_image(proc_t *p, const uint8_t *elf, uint64_t size, const char *path, 
     if (mm->exe) { vnode_put(mm->exe); mm->exe = 0; }
     if (!vfs_lookup(p->grp->cwd ? p->grp->cwd : vfs_root(), path, 1, &exe)) { vnode_ref(exe); mm->exe = exe; }
 
-    const char *slash = path;
-    for (const char *c = path; *c; c++) if (*c == '/') slash = c + 1;
+    const char *slash = name;
+    for (const char *c = name; *c; c++) if (*c == '/') slash = c + 1;
     memset(p->comm, 0, sizeof(p->comm));
     for (int i = 0; i < 15 && slash[i]; i++) p->comm[i] = slash[i];
     /* Fresh registers: pc at the entry, sp at argc, everything else zero. */

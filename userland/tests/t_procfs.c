@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -145,8 +146,11 @@ static void procfs_checks(void)
         if (k == 0 || k == 1 || k == 2 || k == fd || k == p[0] || k == p[1] || k == nfd || k == dfd) seen++;
         else if (k != dirfd(d)) extra++;
     }
-    if (d) closedir(d);
     CHECK(seen == 8 && extra == 0, "/proc/self/fd lists exactly the open descriptors");
+    snprintf(want, sizeof(want), "/proc/self/fd/%d", d ? dirfd(d) : -1);
+    snprintf(buf, sizeof(buf), "/proc/%d/fd", me);
+    CHECK(link_is(want, buf), "/proc/self/fd/N of the open /proc/self/fd: /proc/<pid>/fd");
+    if (d) closedir(d);
     close(nfd);
     close(dfd);
 
@@ -359,10 +363,41 @@ static void fs_checks(void)
     CHECK(strstr(buf, "MAJOR=1\nMINOR=5\nDEVNAME=zero\n") != 0, "/sys/dev/char/1:5/uevent");
 }
 
+/* Run as the interpreter of a script: the process is named after the script, exe is the interpreter. */
+static void script_checks(void)
+{
+    char buf[256];
+    static const char want[] = SELF "\0/tmp/pf_script.sh\0one";
+    CHECK(slurp("/proc/self/comm", buf, sizeof(buf)) == 13 && !memcmp(buf, "pf_script.sh\n", 13), "a script's process is named after the script");
+    CHECK(link_is("/proc/self/exe", SELF), "a script's /proc/self/exe: its interpreter");
+    CHECK(slurp("/proc/self/cmdline", buf, sizeof(buf)) == (long)sizeof(want) && !memcmp(buf, want, sizeof(want)),
+          "a script's cmdline: interpreter, script, arguments");
+    const char *fn = (const char *)getauxval(AT_EXECFN);
+    CHECK(fn && !strcmp(fn, "/tmp/pf_script.sh"), "a script's AT_EXECFN: the script");
+}
+
+static void run_script(void)
+{
+    int fd = open("/tmp/pf_script.sh", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+    write(fd, "#!" SELF "\n", strlen(SELF) + 3);
+    close(fd);
+    pid_t c = fork();
+    if (c == 0) {
+        char *av[] = { "/tmp/pf_script.sh", "one", 0 }, *ev[] = { "T_PROCFS=script", 0 };
+        execve("/tmp/pf_script.sh", av, ev);
+        _exit(127);
+    }
+    int st = -1;
+    waitpid(c, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the script ran");
+    unlink("/tmp/pf_script.sh");
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = getenv("T_PROCFS");
     if (mode && !strcmp(mode, "child")) { pause(); return 0; }
+    if (mode && !strcmp(mode, "script")) { script_checks(); return check_failed; }
     if (!mode) {
         /* on Linux the runner mounts neither /proc nor /sys; here they are always there */
         if (access("/proc/self/stat", F_OK)) mount("proc", "/proc", "proc", 0, 0);
@@ -375,6 +410,7 @@ int main(int argc, char **argv)
     }
     (void)argc; (void)argv;
     procfs_checks();
+    run_script();
     fs_checks();
     return check_failed;
 }

@@ -136,6 +136,16 @@ static void procfs_checks(void)
     snprintf(want, sizeof(want), "/proc/self/fd/%d", dfd);
     CHECK(link_is(want, "/tmp"), "/proc/self/fd/N of a directory");
     CHECK(link_is("/proc/self/fd/1", "/dev/console"), "/proc/self/fd/1 of init's console: /dev/console");
+    int delfd = open("/tmp/pf_del", O_CREAT | O_RDWR, 0644);
+    unlink("/tmp/pf_del");
+    snprintf(want, sizeof(want), "/proc/self/fd/%d", delfd);
+    CHECK(link_is(want, "/tmp/pf_del (deleted)"), "/proc/self/fd/N of an unlinked file: \"path (deleted)\"");
+    close(delfd);
+    mkdir("/tmp/pf_gone", 0755);
+    chdir("/tmp/pf_gone");
+    rmdir("/tmp/pf_gone");
+    CHECK(link_is("/proc/self/cwd", "/tmp/pf_gone (deleted)"), "/proc/self/cwd of a removed directory: \"path (deleted)\"");
+    chdir("/tmp");
     CHECK_ERR(readlink("/proc/self/fd/200", buf, sizeof(buf)), ENOENT, "/proc/self/fd/N of a closed descriptor: ENOENT");
     DIR *d = opendir("/proc/self/fd");
     int seen = 0, extra = 0;

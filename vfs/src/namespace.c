@@ -73,11 +73,30 @@ static void dir_add(vnode_t *dir, const char *name, uint64_t len, vnode_t *n)
     dir->mtime = dir->ctime = vfs_now();
 }
 
+/* A node that stays in use after its last name goes (unlink, rmdir, replaced by a rename) keeps
+ * that name for /proc's links, as Linux shows it: "/tmp/x (deleted)". */
+static void remember_name(vnode_t *dir, dentry_t *d)
+{
+    vnode_t *n = d->node;
+    if ((n->mode & S_IFMT) != S_IFLNK && n->refs > 1 && n->nlink == ((n->mode & S_IFMT) == S_IFDIR ? 2u : 1u) && !n->link) {
+        char tmp[VFS_PATH_MAX];
+        long l = vfs_getcwd(dir, tmp, sizeof(tmp));
+        uint64_t nl = strlen(d->name);
+        if (l > 0 && (uint64_t)l + nl + 12 < 4096) {
+            uint64_t at = (uint64_t)l - 1;
+            if (at > 1) tmp[at++] = '/'; else at = 1;
+            memcpy(tmp + at, d->name, nl);
+            memcpy(tmp + at + nl, " (deleted)", 11);
+            n->link = str_dup(tmp, strlen(tmp));
+        }
+    }
+}
+
 static void dir_remove(vnode_t *dir, dentry_t *d)
 {
+    vnode_t *n = d->node;
     for (dentry_t **pp = &dir->entries; *pp; pp = &(*pp)->next)
         if (*pp == d) { *pp = d->next; break; }
-    vnode_t *n = d->node;
     if ((n->mode & S_IFMT) == S_IFDIR) { dir->nlink--; n->nlink--; }
     n->nlink--;
     heap_free(d->name, strlen(d->name) + 1);
@@ -188,6 +207,7 @@ long vfs_unlink(vnode_t *dir, const char *path, int rmdir)
     if (!rmdir && name[len] == '/') return -ENOTDIR;
     if (is_mount_root(d->node)) return -EBUSY;
     if (isdir && d->node->entries) return -ENOTEMPTY;
+    remember_name(parent, d);
     dir_remove(parent, d);
     return 0;
 }
@@ -245,7 +265,7 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
         if (tdir && nd->node->entries) return -ENOTEMPTY;
     }
     n->refs++;  /* keep it while it moves */
-    if (nd) dir_remove(np, nd);
+    if (nd) { remember_name(np, nd); dir_remove(np, nd); }
     dir_remove(op, dir_find(op, on, ol));
     dir_add(np, nn, nl, n);
     n->refs--;
@@ -299,10 +319,15 @@ long vfs_node_path(vnode_t *n, char *buf, uint64_t size)
     if (size < 2) return -34;
     if ((n->mode & S_IFMT) == S_IFDIR) {
         long r = vfs_getcwd(n, buf, size);
-        return r < 0 ? r : r - 1;
+        if (r > 0) return r - 1;
+    } else if (find_node(root, n, buf, 0, size, 0)) {
+        return (long)strlen(buf);
     }
-    if (!find_node(root, n, buf, 0, size, 0)) return -ENOENT;
-    return (long)strlen(buf);
+    if (n->link && (n->mode & S_IFMT) != S_IFLNK && strlen(n->link) < size) {  /* its last name, deleted */
+        memcpy(buf, n->link, strlen(n->link) + 1);
+        return (long)strlen(buf);
+    }
+    return -ENOENT;
 }
 
 /* ---- mounts ---- */

@@ -105,6 +105,31 @@ static long get_path(proc_t *p, uint64_t upath, char *buf)
     return 0;
 }
 
+/*
+ * "/proc/<pid>/fd/<n>" or "/proc/self/fd/<n>": Linux follows such a link to the open file itself (a
+ * pipe, an unlinked file), not to the text it shows. That open file, or 0 for any other path.
+ */
+static file_t *proc_fd_link(proc_t *p, const char *s)
+{
+    proc_t *g;
+    if (memcmp(s, "/proc/", 6)) return 0;
+    s += 6;
+    if (!memcmp(s, "self/", 5)) { g = p->grp; s += 5; }
+    else {
+        int pid = 0;
+        const char *d = s;
+        while (*s >= '0' && *s <= '9' && pid < 1000000) pid = pid * 10 + (*s++ - '0');
+        if (s == d || *s++ != '/' || !(g = proc_by_pid(pid)) || g->grp != g || g->state == P_ZOMBIE) return 0;
+    }
+    if (memcmp(s, "fd/", 3)) return 0;
+    s += 3;
+    uint64_t n = 0;
+    const char *d = s;
+    while (*s >= '0' && *s <= '9' && n < MAX_FDS) n = n * 10 + (uint64_t)(*s++ - '0');
+    if (s == d || *s || n >= MAX_FDS) return 0;
+    return g->fds[n];
+}
+
 /* Wait for f: the call is run again when it changes. */
 static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6])
 {
@@ -176,7 +201,12 @@ static long sys_openat(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags,
     file_t *f;
     long r = get_path(p, upath, path);
     if (r || (r = at_dir(p, dirfd, path, &dir))) return r;
-    if ((r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)mode, p->grp->umask, &f))) return r;
+    file_t *linked = (flags & O_NOFOLLOW) ? 0 : proc_fd_link(p, path);
+    if (linked && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+    if (linked && linked->pipe) r = pipe_open(linked->pipe, (uint32_t)flags, &f);
+    else if (linked && linked->node) r = vfs_open_node(linked->node, (uint32_t)flags & ~(uint32_t)O_CREAT, &f);
+    else r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)mode, p->grp->umask, &f);
+    if (r) return r;
     r = fd_alloc(p, f, 0, (flags & O_CLOEXEC) != 0);
     if (r < 0) file_put(f);
     return r;
@@ -197,7 +227,10 @@ static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf,
         else if (f->pipe) { pipe_stat(f->pipe, st); return copy_out(p, ubuf, st, 128); }
         else n = f->node;
     } else {
-        if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
+        file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
+        if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return copy_out(p, ubuf, st, 128); }
+        if (linked && linked->node) n = linked->node;
+        else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
     }
     vnode_stat(n, st);
     return copy_out(p, ubuf, st, 128);

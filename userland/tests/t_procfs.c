@@ -127,6 +127,12 @@ static void procfs_checks(void)
     snprintf(want, sizeof(want), "/proc/self/fd/%d", p[0]);
     snprintf(buf, sizeof(buf), "pipe:[%lu]", (unsigned long)pst.st_ino);
     CHECK(link_is(want, buf), "/proc/self/fd/N of a pipe -> pipe:[inode]");
+    CHECK(stat(want, &st) == 0 && S_ISFIFO(st.st_mode) && st.st_ino == pst.st_ino, "stat /proc/self/fd/N of a pipe: the pipe");
+    int wfd = open(want, O_WRONLY);
+    CHECK(wfd >= 0 && write(wfd, "hi", 2) == 2 && read(p[0], buf, 2) == 2 && !memcmp(buf, "hi", 2),
+          "open /proc/self/fd/N of a pipe: the same pipe");
+    close(wfd);
+    snprintf(buf, sizeof(buf), "pipe:[%lu]", (unsigned long)pst.st_ino);
     snprintf(want, sizeof(want), "/proc/self/fd/%d", p[1]);
     CHECK(link_is(want, buf) && lstat(want, &st) == 0 && (st.st_mode & 0777) == 0300, "both ends of a pipe: the same inode; write end l-wx------");
     int nfd = open("/dev/null", O_WRONLY);
@@ -140,6 +146,10 @@ static void procfs_checks(void)
     unlink("/tmp/pf_del");
     snprintf(want, sizeof(want), "/proc/self/fd/%d", delfd);
     CHECK(link_is(want, "/tmp/pf_del (deleted)"), "/proc/self/fd/N of an unlinked file: \"path (deleted)\"");
+    write(delfd, "kept", 4);
+    rfd = open(want, O_RDONLY);
+    CHECK(rfd >= 0 && read(rfd, buf, 4) == 4 && !memcmp(buf, "kept", 4), "open /proc/self/fd/N of an unlinked file: the file");
+    close(rfd);
     close(delfd);
     mkdir("/tmp/pf_gone", 0755);
     chdir("/tmp/pf_gone");

@@ -85,6 +85,7 @@ uint64_t vfs_now(void);
 long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out);
 long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *name);
 long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uint32_t umask, file_t **out);
+long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out);   /* open what a path led to (the checks of open) */
 long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, const char *link);
 long vfs_unlink(vnode_t *dir, const char *path, int rmdir);
 long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, int follow);
@@ -127,6 +128,7 @@ long file_getdents(file_t *f, void *buf, uint64_t len);
 void vnode_stat(vnode_t *n, void *statbuf);   /* struct stat, 128 bytes */
 int file_poll(file_t *f, int events);         /* POLLIN 1, POLLOUT 4, POLLHUP 16, POLLERR 8 */
 long pipe_create(file_t **r, file_t **w, uint32_t flags);
+long pipe_open(pipe_t *p, uint32_t flags, file_t **out);  /* another open file of a pipe (/proc/<pid>/fd/N) */
 
 /* character devices: rdev major << 8 | minor */
 #define DEV_NULL 0x103

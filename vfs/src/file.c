@@ -179,6 +179,20 @@ long pipe_create(file_t **r, file_t **w, uint32_t flags)
     return 0;
 }
 
+long pipe_open(pipe_t *p, uint32_t flags, file_t **out)
+{
+    uint32_t acc = flags & O_ACCMODE;
+    if (acc == 3) return -EINVAL;
+    file_t *f = heap_alloc(sizeof(file_t));
+    f->pipe = p;
+    f->flags = acc | (flags & O_NONBLOCK);
+    f->refs = 1;
+    if (acc == O_RDONLY) p->readers++; else p->writers++;  /* file_put counts O_RDWR as a writer too */
+    vfs_event(p);
+    *out = f;
+    return 0;
+}
+
 /* Copy between a buffer and the ring at position pos (modulo its size), a page run at a time. */
 static void ring_copy(pipe_t *p, uint64_t pos, uint8_t *buf, uint64_t len, int to_ring)
 {

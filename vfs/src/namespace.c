@@ -539,6 +539,13 @@ long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uin
     } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
         return -EEXIST;
     }
+    return vfs_open_node(n, flags, out);
+}
+
+long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out)
+{
+    uint32_t acc = flags & O_ACCMODE;
+    if (acc == 3) return -EINVAL;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;

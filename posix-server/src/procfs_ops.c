@@ -232,14 +232,16 @@ static void write_mem_file(proc_t *g, uint64_t start, uint64_t end, const char *
     file_put(f);
 }
 
-/* /proc/<pid>/maps: "start-end perms offset major:minor inode", the path from column 73. */
-static void put_maps(proc_t *g)
+/* /proc/<pid>/maps: "start-end perms offset major:minor inode", the path from column 73; written to
+ * f a buffer at a time (a process may have many areas). */
+static void put_maps(proc_t *g, file_t *f)
 {
     mm_t *mm = g->state == P_ZOMBIE ? 0 : g->mm;
     static char exe_path[VFS_PATH_MAX];
     if (!mm) return;
     if (!mm->exe || vfs_node_path(mm->exe, exe_path, sizeof(exe_path)) < 0) exe_path[0] = 0;
     for (vma_t *v = mm->vmas; v; v = v->next) {
+        if (len > sizeof(buf) - 1024) { file_write(f, buf, len, 0); len = 0; }
         uint64_t l0 = len, off = 0, dev = 0, ino = 0;
         const char *name = 0;
         if (from_exe(mm, v) && exe_path[0]) {
@@ -295,8 +297,16 @@ static void fill_pid(proc_t *g)
     write_mem_file(g, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, path, 0444);
     snprintf(path, sizeof(path), "%s/environ", dir);
     write_mem_file(g, mm ? mm->env_start : 0, mm ? mm->env_end : 0, path, 0400);
-    put_maps(g);
-    snprintf(path, sizeof(path), "%s/maps", dir); write_file_as(path, 0444, uid, gid);
+    snprintf(path, sizeof(path), "%s/maps", dir);
+    file_t *f;
+    if (vfs_open(vfs_root(), path, O_CREAT | O_WRONLY | O_TRUNC, 0444, 0, &f) == 0) {
+        f->node->uid = uid;
+        f->node->gid = gid;
+        put_maps(g, f);
+        file_write(f, buf, len, 0);
+        file_put(f);
+    }
+    len = 0;
     /* the links (a zombie has none that lead anywhere: Linux answers ENOENT for them) */
     snprintf(path, sizeof(path), "%s/exe", dir);
     if (mm && mm->exe && vfs_node_path(mm->exe, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -196,6 +197,16 @@ static void procfs_checks(void)
     CHECK(lines > 2 && column_ok, "/proc/self/maps: Linux's format, the name from column 73");
     CHECK(stack_ok, "/proc/self/maps: [stack] holds a local variable");
     CHECK(text_ok, "/proc/self/maps: the program's code is mapped from its file");
+
+    static void *areas[600];
+    static char big[262144];
+    for (int i = 0; i < 600; i++)
+        areas[i] = mmap(0, 4096, i % 2 ? PROT_READ : PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    n = slurp("/proc/self/maps", big, sizeof(big));
+    lines = 0;
+    for (long i = 0; i < n; i++) lines += big[i] == '\n';
+    CHECK(lines > 600 && n < (long)sizeof(big), "/proc/self/maps with 600 more areas lists them all");
+    for (int i = 0; i < 600; i++) munmap(areas[i], 4096);
 
     /* stat, status, comm */
     n = slurp("/proc/self/stat", buf, sizeof(buf) - 1);

@@ -268,8 +268,12 @@ static void procfs_checks(void)
     snprintf(want, sizeof(want), "%d/task/%d", me, (int)thread_tid);
     CHECK(!strcmp(thread_self, want), "/proc/thread-self in a thread -> <pid>/task/<tid>");
     snprintf(want, sizeof(want), "/proc/self/task/%d/stat", (int)thread_tid);
-    n = slurp(want, buf, sizeof(buf) - 1);
-    buf[n > 0 ? n : 0] = 0;
+    for (int i = 0; i < 300; i++) {  /* until it waits in read() */
+        n = slurp(want, buf, sizeof(buf) - 1);
+        buf[n > 0 ? n : 0] = 0;
+        if (stat_field(buf, 3) == 'S') break;
+        usleep(10000);
+    }
     CHECK(n > 0 && atoi(buf) == thread_tid && stat_field(buf, 3) == 'S' && stat_field(buf, 20) == 2,
           "/proc/self/task/<tid>/stat: the thread's, sleeping");
     d = opendir("/proc/self/task");
@@ -295,8 +299,12 @@ static void procfs_checks(void)
     }
     CHECK(n == 13 && !memcmp(buf, "x-child\0wait\0", 13), "/proc/<child>/cmdline after its execve");
     snprintf(want, sizeof(want), "/proc/%d/stat", c);
-    n = slurp(want, buf, sizeof(buf) - 1);
-    buf[n > 0 ? n : 0] = 0;
+    for (int i = 0; i < 300; i++) {  /* until it waits in pause() */
+        n = slurp(want, buf, sizeof(buf) - 1);
+        buf[n > 0 ? n : 0] = 0;
+        if (stat_field(buf, 3) == 'S') break;
+        usleep(10000);
+    }
     CHECK(stat_field(buf, 3) == 'S' && stat_field(buf, 4) == me, "/proc/<child>/stat: sleeping, our child");
     snprintf(want, sizeof(want), "/proc/%d/exe", c);
     CHECK(link_is(want, SELF), "/proc/<child>/exe");

@@ -9,6 +9,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -254,6 +255,17 @@ static void procfs_checks(void)
     CHECK(v && (strtoull(v, 0, 16) & 1UL << (SIGUSR2 - 1)), "/proc/self/status: SigIgn");
     v = status_value(buf, "Threads");
     CHECK(v && atoi(v) == 1, "/proc/self/status: Threads 1");
+
+    /* prctl(PR_SET_NAME) names the thread, as comm, stat and status show */
+    char nm[16] = { 0 };
+    CHECK(prctl(PR_SET_NAME, "renamed-to-a-long-name") == 0 && prctl(PR_GET_NAME, nm) == 0 && !strcmp(nm, "renamed-to-a-lo"),
+          "prctl PR_SET_NAME and PR_GET_NAME: at most 15 bytes");
+    CHECK(slurp("/proc/self/comm", buf, sizeof(buf)) == 16 && !memcmp(buf, "renamed-to-a-lo\n", 16), "/proc/self/comm after PR_SET_NAME");
+    n = slurp("/proc/self/stat", buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = 0;
+    snprintf(want, sizeof(want), "%d (renamed-to-a-lo) R", me);
+    CHECK(!strncmp(buf, want, strlen(want)), "/proc/self/stat after PR_SET_NAME");
+    prctl(PR_SET_NAME, "t_procfs");
 
     /* a second thread */
     pthread_t th;

@@ -352,7 +352,11 @@ uint64_t vfs_dev(vnode_t *n) { return 0x10 + n->fs; }  /* major 0 (anonymous), a
 long vfs_mount(vnode_t *dir, const char *source, const char *type, uint32_t flags)
 {
     if ((dir->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
-    if (is_mount_root(dir) && !strcmp(vfs_mounts[dir->fs].type, type)) return 0;  /* there already */
+    if (is_mount_root(dir)) {  /* there already; one mount on another is not supported yet */
+        if (!strcmp(vfs_mounts[dir->fs].type, type)) return 0;
+        printf("vfs: mounting on a mount point is not supported yet\n");
+        return -EBUSY;
+    }
     if (strcmp(type, "tmpfs")) {
         /* proc, sysfs and devtmpfs have one instance, at its boot place */
         for (int i = 0; i < VFS_MAX_MOUNTS; i++)

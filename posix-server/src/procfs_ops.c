@@ -272,17 +272,18 @@ static void fd_target(file_t *f, char *out, uint64_t size)
     if (!f->node || vfs_node_path(f->node, out, size) < 0) snprintf(out, size, "(deleted)");
 }
 
-/* Everything in /proc/<pid> for process g. */
-static void fill_pid(proc_t *g)
+/* Everything in /proc/<pid> for process g, as thread t sees it (t is g but for /proc/<tid>, which is
+ * there for a thread that is not the leader without being listed). */
+static void fill_pid(proc_t *g, proc_t *t0)
 {
     static char dir[64], path[160], target[VFS_PATH_MAX];
     uint32_t uid = g->euid, gid = g->egid;
     mm_t *mm = g->state == P_ZOMBIE ? 0 : g->mm;
-    snprintf(dir, sizeof(dir), "/proc/%d", g->tgid);
+    snprintf(dir, sizeof(dir), "/proc/%d", t0->pid);
     mkdir_as(dir, 0555, uid, gid);
-    put_stat(g, g);
+    put_stat(g, t0);
     snprintf(path, sizeof(path), "%s/stat", dir); write_file_as(path, 0444, uid, gid);
-    put_status(g, g);
+    put_status(g, t0);
     snprintf(path, sizeof(path), "%s/status", dir); write_file_as(path, 0444, uid, gid);
     uint64_t size = vm_size(mm) / PAGE, text = 0, data = 0;
     if (mm) for (vma_t *v = mm->vmas; v; v = v->next) {
@@ -291,7 +292,7 @@ static void fill_pid(proc_t *g)
     }
     put("%lu %lu 0 %lu 0 %lu 0\n", size, rss_pages(mm), text, data);
     snprintf(path, sizeof(path), "%s/statm", dir); write_file_as(path, 0444, uid, gid);
-    put("%s\n", g->comm);
+    put("%s\n", t0->comm);
     snprintf(path, sizeof(path), "%s/comm", dir); write_file_as(path, 0644, uid, gid);
     snprintf(path, sizeof(path), "%s/cmdline", dir);
     write_mem_file(g, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, path, 0444);
@@ -408,15 +409,18 @@ void procfs_refresh(proc_t *caller, const char *path)
     vnode_t *proc;
     char name[32];
     if (vfs_lookup(vfs_root(), "/proc", 0, &proc)) return;
+    int pid = path_pid(path, caller);
+    proc_t *t = pid ? proc_by_pid(pid) : 0;
+    if (t && (!alive(t) || (t->state == P_ZOMBIE && t->grp != t))) t = 0;
     /* the processes' directories: gone ones removed, new ones made */
     for (dentry_t *d = proc->entries, *next; d; d = next) {
         next = d->next;
         const char *s = d->name;
-        int pid = 0;
-        while (*s >= '0' && *s <= '9') pid = pid * 10 + (*s++ - '0');
+        int dpid = 0;
+        while (*s >= '0' && *s <= '9') dpid = dpid * 10 + (*s++ - '0');
         if (*s || s == d->name) continue;
-        proc_t *g = proc_by_pid(pid);
-        if (g && g->grp == g && alive(g)) continue;
+        proc_t *g = proc_by_pid(dpid);
+        if (g && ((g->grp == g && alive(g)) || g == t)) continue;
         char sub[48];
         snprintf(sub, sizeof(sub), "/proc/%s", d->name);
         remove_tree(sub);
@@ -431,9 +435,7 @@ void procfs_refresh(proc_t *caller, const char *path)
     symlink_as("/proc/self", name, 0777, 0, 0);
     snprintf(name, sizeof(name), "%d/task/%d", caller->tgid, caller->pid);
     symlink_as("/proc/thread-self", name, 0777, 0, 0);
-    int pid = path_pid(path, caller);
-    proc_t *g = pid ? proc_by_pid(pid) : 0;
-    if (g && g->grp == g && alive(g)) fill_pid(g);
+    if (t) fill_pid(t->grp, t);
     else if (!pid) system_files(caller);
 }
 

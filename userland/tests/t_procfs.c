@@ -293,6 +293,16 @@ static void procfs_checks(void)
     while (d && (e = readdir(d))) if (e->d_name[0] != '.') tasks++;
     if (d) closedir(d);
     CHECK(tasks == 2, "/proc/self/task lists both threads");
+    snprintf(want, sizeof(want), "/proc/%d/status", (int)thread_tid);
+    n = slurp(want, buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = 0;
+    CHECK(n > 0 && (v = status_value(buf, "Pid")) && atoi(v) == thread_tid && (v = status_value(buf, "Tgid")) && atoi(v) == me,
+          "/proc/<tid>/status of a thread: its Pid, the process's Tgid");
+    d = opendir("/proc");
+    int listed = 0, self_listed = 0;
+    while (d && (e = readdir(d))) { listed |= atoi(e->d_name) == thread_tid; self_listed |= atoi(e->d_name) == me; }
+    if (d) closedir(d);
+    CHECK(self_listed && !listed, "/proc lists processes, not their other threads");
     write(tpipe[1], "x", 1);
     pthread_join(th, 0);
 

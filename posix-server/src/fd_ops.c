@@ -79,19 +79,33 @@ static void pipe_stat(pipe_t *pp, uint8_t *st)
     *(uint32_t *)(st + 56) = 4096;
 }
 
-/* The directory a *at call starts from. */
-static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
-{
-    if (path[0] == '/' || dirfd == AT_FDCWD) { *dir = p->grp->cwd ? p->grp->cwd : vfs_root(); return 0; }
-    file_t *f = fd_file(p, (uint64_t)dirfd);
-    if (!f) return -EBADF;
-    if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
-    *dir = f->node;
-    return 0;
-}
-
 void procfs_refresh(proc_t *caller, const char *path);
 void sysfs_populate(void);
+
+/* The directory a *at call starts from. A relative path from a directory of /proc gets fresh
+ * contents there first, as an absolute one does in get_path. */
+static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
+{
+    if (path[0] == '/' || dirfd == AT_FDCWD) {
+        *dir = p->grp->cwd ? p->grp->cwd : vfs_root();
+    } else {
+        file_t *f = fd_file(p, (uint64_t)dirfd);
+        if (!f) return -EBADF;
+        if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
+        *dir = f->node;
+    }
+    if (path[0] != '/' && vfs_mounts[(*dir)->fs].magic == 0x9fa0) {
+        static char abs[VFS_PATH_MAX];
+        long l = vfs_node_path(*dir, abs, sizeof(abs));
+        uint64_t pl = strlen(path);
+        if (l > 0 && (uint64_t)l + 2 + pl < sizeof(abs)) {
+            abs[l] = '/';
+            memcpy(abs + l + 1, path, pl + 1);
+            procfs_refresh(p, abs);
+        }
+    }
+    return 0;
+}
 
 /* A path from the process; a path into /proc gets fresh contents there first. */
 static long get_path(proc_t *p, uint64_t upath, char *buf)

@@ -176,6 +176,23 @@ static void procfs_checks(void)
     close(nfd);
     close(dfd);
 
+    /* relative paths from a directory of /proc */
+    int procfd = open("/proc", O_RDONLY | O_DIRECTORY);
+    int late = open("/tmp/pf_file", O_RDONLY);
+    snprintf(want, sizeof(want), "%d/fd/%d", me, late);
+    n = readlinkat(procfd, want, buf, sizeof(buf) - 1);
+    CHECK(n == 12 && !memcmp(buf, "/tmp/pf_file", 12), "readlinkat from an open /proc: a descriptor opened since");
+    close(late);
+    snprintf(want, sizeof(want), "/proc/%d/fd", me);
+    chdir(want);
+    late = open("/tmp/pf_file", O_RDONLY);
+    snprintf(want, sizeof(want), "%d", late);
+    n = readlink(want, buf, sizeof(buf) - 1);
+    CHECK(n == 12 && !memcmp(buf, "/tmp/pf_file", 12), "readlink relative to a cwd in /proc");
+    close(late);
+    close(procfd);
+    chdir("/tmp");
+
     /* maps */
     n = slurp("/proc/self/maps", buf, sizeof(buf) - 1);
     buf[n > 0 ? n : 0] = 0;

@@ -79,7 +79,7 @@ static void remember_name(vnode_t *dir, dentry_t *d)
 {
     vnode_t *n = d->node;
     if ((n->mode & S_IFMT) != S_IFLNK && n->refs > 1 && n->nlink == ((n->mode & S_IFMT) == S_IFDIR ? 2u : 1u) && !n->link) {
-        char tmp[VFS_PATH_MAX];
+        static char tmp[VFS_PATH_MAX];
         long l = vfs_getcwd(dir, tmp, sizeof(tmp));
         uint64_t nl = strlen(d->name);
         if (l > 0 && (uint64_t)l + nl + 12 < 4096) {

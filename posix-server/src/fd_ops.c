@@ -652,7 +652,10 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             return -EINVAL;
         }
         if (!a[2] || copy_in_str(p, type, a[2], sizeof(type)) < 0) return -ENODEV_;
-        if (a[0] && copy_in_str(p, source, a[0], sizeof(source)) < 0) return -EFAULT;
+        if (a[0] && (r = copy_in_str(p, source, a[0], sizeof(source))) < 0) {
+            if (r == -EFAULT) return r;
+            source[sizeof(source) - 1] = 0;  /* kept to its first 31 bytes in /proc/mounts */
+        }
         if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs"))
             return -ENODEV_;
         return vfs_mount(n, source, type, st);

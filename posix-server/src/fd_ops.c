@@ -651,7 +651,8 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             printf("posix-server: bind and move mounts are not supported yet\n");
             return -EINVAL;
         }
-        if (!a[2] || copy_in_str(p, type, a[2], sizeof(type)) < 0) return -ENODEV_;
+        if (!a[2]) return -ENODEV_;
+        if ((r = copy_in_str(p, type, a[2], sizeof(type))) < 0) return r == -EFAULT ? r : -ENODEV_;
         if (a[0] && (r = copy_in_str(p, source, a[0], sizeof(source))) < 0) {
             if (r == -EFAULT) return r;
             source[sizeof(source) - 1] = 0;  /* kept to its first 31 bytes in /proc/mounts */

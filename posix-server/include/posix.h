@@ -59,6 +59,9 @@ typedef struct mm {
     pagemap_t pm;
     uint64_t brk_start, brk, mmap_base;
     int users;                    /* threads using it */
+    /* what execve set up, as /proc/<pid>/{cmdline,environ,exe,maps,stat} show it */
+    uint64_t arg_start, arg_end, env_start, env_end, start_stack;
+    vnode_t *exe;                 /* the program file (a reference) */
 } mm_t;
 mm_t *mm_new(void);
 void mm_put(mm_t *mm);            /* a thread stops using it; the last one frees it */
@@ -146,7 +149,8 @@ void mm_destroy(proc_t *p);
 #define EXEC_MAX_STRINGS (512 * 1024)
 /* 0 if regular file n is an ELF program this system runs, else -ENOEXEC. */
 long exec_check(vnode_t *n);
-long exec_image(proc_t *p, vnode_t *elf, const char *path, char *const argv[], char *const envp[]);
+/* Load ELF file elf into p; name: what execve was given. */
+long exec_image(proc_t *p, vnode_t *elf, const char *name, char *const argv[], char *const envp[]);
 
 /* processes (proc_ops.c) */
 proc_t *proc_new(int ppid);              /* a process with an empty address space, not yet running */

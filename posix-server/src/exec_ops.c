@@ -43,8 +43,9 @@ static long push(proc_t *p, uint64_t *sp, const void *data, uint64_t len)
     return copy_out(p, *sp, data, len);
 }
 
-/* Load the ELF file n into p (whose old image goes), with the Linux initial stack. */
-long exec_image(proc_t *p, vnode_t *n, const char *path, char *const argv[], char *const envp[])
+/* Load the ELF file n into p (whose old image goes), with the Linux initial stack. name: what execve
+ * was given (it names the process). */
+long exec_image(proc_t *p, vnode_t *n, const char *name, char *const argv[], char *const envp[])
 {
     static uint8_t elf[PAGE];  /* the headers must lie in the first page */
     uint64_t size = n->size;
@@ -74,16 +75,23 @@ long exec_image(proc_t *p, vnode_t *n, const char *path, char *const argv[], cha
     mm_map_anon(p, USER_STACK_TOP - 256 * 1024, 256 * 1024, PROT_READ | PROT_WRITE, 0);
     mm_find(p, USER_STACK_TOP - 1)->flags = VMA_GROWSDOWN;
 
-    /* The Linux initial stack: strings, then AT_RANDOM bytes, then argc, argv, envp, auxv. */
-    uint64_t sp = USER_STACK_TOP, argc = 0, envc = 0;
-    while (argv[argc]) argc++;
-    while (envp[envc]) envc++;
+    /* The Linux initial stack: at the top the program's path, below it the environment strings and
+     * below those the argument strings, each in order (so that /proc/<pid>/cmdline and environ are
+     * the areas from arg_start and env_start); then AT_RANDOM bytes, argc, argv, envp, auxv. */
+    uint64_t sp = USER_STACK_TOP, argc = 0, envc = 0, alen = 0, elen = 0;
+    while (argv[argc]) alen += strlen(argv[argc++]) + 1;
+    while (envp[envc]) elen += strlen(envp[envc++]) + 1;
     static uint64_t uargv[EXEC_MAX_ARGS], uenvp[EXEC_MAX_ARGS];
     if (argc > EXEC_MAX_ARGS || envc > EXEC_MAX_ARGS) return -E2BIG;
-    push(p, &sp, path, strlen(path) + 1);
+    push(p, &sp, name, strlen(name) + 1);
     uint64_t execfn = sp;
-    for (uint64_t i = 0; i < argc; i++) { push(p, &sp, argv[i], strlen(argv[i]) + 1); uargv[i] = sp; }
-    for (uint64_t i = 0; i < envc; i++) { push(p, &sp, envp[i], strlen(envp[i]) + 1); uenvp[i] = sp; }
+    sp -= elen + alen;
+    mm_t *mm = p->mm;
+    mm->arg_start = sp; mm->arg_end = mm->env_start = sp + alen; mm->env_end = sp + alen + elen;
+    uint64_t at = sp;
+    for (uint64_t i = 0; i < argc; i++) { uint64_t l = strlen(argv[i]) + 1; copy_out(p, at, argv[i], l); uargv[i] = at; at += l; }
+    for (uint64_t i = 0; i < envc; i++) { uint64_t l = strlen(envp[i]) + 1; copy_out(p, at, envp[i], l); uenvp[i] = at; at += l; }
+    sp &= ~7UL;
     push(p, &sp, "aarch64", 8);
     uint64_t platform = sp;
     uint64_t rnd[2] = { read_cntvct() * 0x9e3779b97f4a7c15ULL, read_cntvct() ^ 0xdeadbeefcafef00dULL };
@@ -106,9 +114,13 @@ long exec_image(proc_t *p, vnode_t *n, const char *path, char *const argv[], cha
     bad |= copy_out(p, w, &zero, 8); w += 8;
     bad |= copy_out(p, w, auxv, sizeof(auxv));
     if (bad) return -ENOMEM;
+    mm->start_stack = sp;
+    if (mm->exe) vnode_put(mm->exe);
+    vnode_ref(n);
+    mm->exe = n;
 
-    const char *slash = path;
-    for (const char *c = path; *c; c++) if (*c == '/') slash = c + 1;
+    const char *slash = name;
+    for (const char *c = name; *c; c++) if (*c == '/') slash = c + 1;
     memset(p->comm, 0, sizeof(p->comm));
     for (int i = 0; i < 15 && slash[i]; i++) p->comm[i] = slash[i];
     /* Fresh registers: pc at the entry, sp at argc, everything else zero. */

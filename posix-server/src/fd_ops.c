@@ -69,25 +69,53 @@ void fd_init_console(proc_t *init)
     }
 }
 
-/* The directory a *at call starts from. */
-static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
+static void pipe_stat(pipe_t *pp, uint8_t *st)
 {
-    if (path[0] == '/' || dirfd == AT_FDCWD) { *dir = p->grp->cwd ? p->grp->cwd : vfs_root(); return 0; }
-    file_t *f = fd_file(p, (uint64_t)dirfd);
-    if (!f) return -EBADF;
-    if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
-    *dir = f->node;
-    return 0;
+    memset(st, 0, 128);
+    *(uint64_t *)(st + 0) = 0xc;              /* st_dev: pipefs */
+    *(uint64_t *)(st + 8) = pp->ino;
+    *(uint32_t *)(st + 16) = S_IFIFO | 0600;
+    *(uint32_t *)(st + 20) = 1;
+    *(uint32_t *)(st + 56) = 4096;
 }
 
-void procfs_refresh(proc_t *caller);
+void procfs_refresh(proc_t *caller, const char *path);
+void sysfs_populate(void);
+
+/* The directory a *at call starts from. A relative path from a directory of /proc gets fresh
+ * contents there first, as an absolute one does in get_path. */
+static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
+{
+    if (path[0] == '/' || dirfd == AT_FDCWD) {
+        *dir = p->grp->cwd ? p->grp->cwd : vfs_root();
+    } else {
+        file_t *f = fd_file(p, (uint64_t)dirfd);
+        if (!f) return -EBADF;
+        if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
+        *dir = f->node;
+    }
+    if (path[0] != '/' && vfs_mounts[(*dir)->fs].magic == 0x9fa0) {
+        static char abs[VFS_PATH_MAX];
+        long l = vfs_node_path(*dir, abs, sizeof(abs));
+        uint64_t pl = strlen(path);
+        if (l > 0 && (uint64_t)l + 2 + pl < sizeof(abs)) {
+            abs[l] = '/';
+            memcpy(abs + l + 1, path, pl + 1);
+            procfs_refresh(p, abs);
+        }
+    }
+    return 0;
+}
 
 /* A path from the process; a path into /proc gets fresh contents there first. */
 static long get_path(proc_t *p, uint64_t upath, char *buf)
 {
     long r = copy_in_str(p, buf, upath, VFS_PATH_MAX);
     if (r < 0) return r;
-    if (!memcmp(buf, "/proc", 5) && (buf[5] == 0 || buf[5] == '/')) procfs_refresh(p);
+    const char *s = buf;
+    while (s[0] == '/' && s[1] == '/') s++;
+    if (!memcmp(s, "/proc", 5) && (s[5] == 0 || s[5] == '/')) procfs_refresh(p, s);
+    if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
     return 0;
 }
 
@@ -98,6 +126,31 @@ static long get_path(proc_t *p, uint64_t upath, char *buf)
  */
 static uint64_t io_waiting[MAX_PROCS / 64];
 static void io_wait_mark(proc_t *p) { uint64_t i = (uint64_t)(p - procs); io_waiting[i / 64] |= 1UL << (i % 64); }
+
+/*
+ * "/proc/<pid>/fd/<n>" or "/proc/self/fd/<n>": Linux follows such a link to the open file itself (a
+ * pipe, an unlinked file), not to the text it shows. That open file, or 0 for any other path.
+ */
+static file_t *proc_fd_link(proc_t *p, const char *s)
+{
+    proc_t *g;
+    if (memcmp(s, "/proc/", 6)) return 0;
+    s += 6;
+    if (!memcmp(s, "self/", 5)) { g = p->grp; s += 5; }
+    else {
+        int pid = 0;
+        const char *d = s;
+        while (*s >= '0' && *s <= '9' && pid < 1000000) pid = pid * 10 + (*s++ - '0');
+        if (s == d || *s++ != '/' || !(g = proc_by_pid(pid)) || g->grp != g || g->state == P_ZOMBIE) return 0;
+    }
+    if (memcmp(s, "fd/", 3)) return 0;
+    s += 3;
+    uint64_t n = 0;
+    const char *d = s;
+    while (*s >= '0' && *s <= '9' && n < MAX_FDS) n = n * 10 + (uint64_t)(*s++ - '0');
+    if (s == d || *s || n >= MAX_FDS) return 0;
+    return g->fds[n];
+}
 
 /* Wait for f: the call is run again when it changes. */
 static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6])
@@ -175,7 +228,12 @@ static long sys_openat(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags,
     file_t *f;
     long r = get_path(p, upath, path);
     if (r || (r = at_dir(p, dirfd, path, &dir))) return r;
-    if ((r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)mode, p->grp->umask, &f))) return r;
+    file_t *linked = (flags & O_NOFOLLOW) ? 0 : proc_fd_link(p, path);
+    if (linked && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+    if (linked && linked->pipe) r = pipe_open(linked->pipe, (uint32_t)flags, &f);
+    else if (linked && linked->node) r = vfs_open_node(linked->node, (uint32_t)flags & ~(uint32_t)O_CREAT, &f);
+    else r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)mode, p->grp->umask, &f);
+    if (r) return r;
     r = fd_alloc(p, f, 0, (flags & O_CLOEXEC) != 0);
     if (r < 0) file_put(f);
     return r;
@@ -193,11 +251,13 @@ static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf,
         file_t *f = fd_file(p, (uint64_t)dirfd);
         if (dirfd == AT_FDCWD) n = p->grp->cwd;
         else if (!f) return -EBADF;
-        else if (f->pipe) { memset(st, 0, sizeof(st)); *(uint32_t *)(st + 16) = S_IFIFO | 0600; *(uint32_t *)(st + 20) = 1;
-                            *(uint32_t *)(st + 56) = 4096; return copy_out(p, ubuf, st, 128); }
+        else if (f->pipe) { pipe_stat(f->pipe, st); return copy_out(p, ubuf, st, 128); }
         else n = f->node;
     } else {
-        if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
+        file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
+        if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return copy_out(p, ubuf, st, 128); }
+        if (linked && linked->node) n = linked->node;
+        else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
     }
     vnode_stat(n, st);
     return copy_out(p, ubuf, st, 128);
@@ -209,10 +269,7 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
     uint8_t st[128];
     if (!f) return -EBADF;
     if (f->pipe) {
-        memset(st, 0, sizeof(st));
-        *(uint32_t *)(st + 16) = S_IFIFO | 0600;
-        *(uint32_t *)(st + 20) = 1;
-        *(uint32_t *)(st + 56) = 4096;
+        pipe_stat(f->pipe, st);
     } else {
         vnode_stat(f->node, st);
     }
@@ -592,22 +649,57 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return w;
     }
     case LINUX_SYS_mount: {
-        /* One namespace holds everything: proc, sysfs, devtmpfs and tmpfs are always mounted where
-         * they belong, so mounting them there (again) succeeds; other file systems do not exist. */
-        char type[32];
+        /* The boot mounts (proc, sysfs, devtmpfs, tmpfs on /tmp) are always there, so mounting one
+         * at its place again succeeds; tmpfs can be mounted on an empty directory. */
+        char type[32], source[32] = "none";
+        uint64_t fl = (a[3] & 0xffff0000) == 0xc0ed0000 ? a[3] & 0xffff : a[3];  /* MS_MGC_VAL */
         if (g->euid != 0) return -EPERM;
         if ((r = get_path(p, a[1], path))) return r;
-        if (!a[2] || copy_in_str(p, type, a[2], sizeof(type)) < 0) return -ENODEV_;
         if ((r = vfs_lookup(g->cwd, path, 1, &n))) return r;
-        if ((n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
+        uint32_t st = (fl & 0xf) | (fl & 1024 ? 0x400 : 0) | (fl & 2048 ? 0x800 : 0) |
+                      (fl & (1024 | (1UL << 24)) ? 0 : 0x1000);  /* relatime unless noatime or strictatime */
+        if (fl & 32) {  /* MS_REMOUNT: new flags for a mount */
+            if (vfs_mounts[n->fs].root != n) return -EINVAL;
+            vfs_mounts[n->fs].flags = st;
+            return 0;
+        }
+        if (fl & ((1UL << 17) | (1UL << 18) | (1UL << 19) | (1UL << 20))) return 0;  /* propagation: one namespace */
+        if (fl & (4096 | 8192)) {
+            printf("posix-server: bind and move mounts are not supported yet\n");
+            return -EINVAL;
+        }
+        if (!a[2]) return -ENODEV_;
+        if ((r = copy_in_str(p, type, a[2], sizeof(type))) < 0) return r == -EFAULT ? r : -ENODEV_;
+        if (a[0] && (r = copy_in_str(p, source, a[0], sizeof(source))) < 0) {
+            if (r == -EFAULT) return r;
+            source[sizeof(source) - 1] = 0;  /* kept to its first 31 bytes in /proc/mounts */
+        }
         if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs"))
             return -ENODEV_;
-        return 0;
+        return vfs_mount(n, source, type, st);
     }
     case LINUX_SYS_umount2:
+        if (a[1] & ~15UL) return -EINVAL;
         if (g->euid != 0) return -EPERM;
-        if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
-        return -EBUSY_;
+        if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, !(a[1] & 8), &n))) return r;
+        return vfs_umount(n);
+    case LINUX_SYS_statfs: case LINUX_SYS_fstatfs: {
+        uint64_t sf[15];
+        if (nr == LINUX_SYS_statfs) {
+            if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
+        } else {
+            file_t *f = fd_file(p, a[0]);
+            if (!f) return -EBADF;
+            if (f->pipe) {
+                memset(sf, 0, sizeof(sf));
+                sf[0] = 0x50495045; sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;  /* PIPEFS_MAGIC */
+                return copy_out(p, a[1], sf, sizeof(sf));
+            }
+            n = f->node;
+        }
+        vfs_statfs(n, sf);
+        return copy_out(p, a[1], sf, sizeof(sf));
+    }
     case LINUX_SYS_fsync: case LINUX_SYS_fdatasync: return fd_file(p, a[0]) ? 0 : -EBADF;
     case LINUX_SYS_ppoll: {
         long ready = sys_ppoll(p, a);

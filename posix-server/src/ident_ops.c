@@ -204,6 +204,23 @@ long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return 0;
     }
     case LINUX_SYS_umask: { uint32_t old = g->umask; g->umask = (uint32_t)a[0] & 0777; return old; }
+    case LINUX_SYS_prctl:
+        if (a[0] == 15) {  /* PR_SET_NAME: the thread's name (comm), at most 15 bytes */
+            char name[16];
+            memset(name, 0, sizeof(name));
+            for (int i = 0; i < 15; i++) {
+                if (copy_in(p, &name[i], a[1] + (uint64_t)i, 1)) return -EFAULT;
+                if (!name[i]) break;
+            }
+            memcpy(p->comm, name, sizeof(name));
+            return 0;
+        }
+        if (a[0] == 16) return copy_out(p, a[1], p->comm, 16);  /* PR_GET_NAME */
+        {
+            static uint64_t said;
+            if (a[0] < 64 && !(said & 1UL << a[0])) { said |= 1UL << a[0]; printf("posix-server: prctl option %lu is not supported yet\n", a[0]); }
+        }
+        return -EINVAL;
     case LINUX_SYS_waitid: return proc_waitid(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_mremap: return mm_remap(p, a[0], a[1], a[2], a[3], a[4]);
     }

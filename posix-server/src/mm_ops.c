@@ -120,6 +120,7 @@ void mm_put(mm_t *mm)
     if (--mm->users > 0) return;
     proc_t tmp = { .mm = mm };
     mm_destroy(&tmp);
+    if (mm->exe) vnode_put(mm->exe);
     /* the address space is empty now: keep it (and its page tables) for the next process */
     if (n_free_vspaces < 64) free_vspaces[n_free_vspaces++] = mm->vspace;
     heap_free(mm, sizeof(mm_t));
@@ -343,6 +344,11 @@ long mm_fault(proc_t *p, uint64_t addr, int write, int exec)
 /* The child gets the parent's areas; private writable pages become shared read-only (copy on write). */
 long mm_fork(proc_t *parent, proc_t *child)
 {
+    mm_t *pm = parent->mm, *cm = child->mm;
+    cm->arg_start = pm->arg_start; cm->arg_end = pm->arg_end;
+    cm->env_start = pm->env_start; cm->env_end = pm->env_end;
+    cm->start_stack = pm->start_stack;
+    if ((cm->exe = pm->exe)) vnode_ref(cm->exe);
     vma_t **tail = &child->mm->vmas;
     for (vma_t *v = parent->mm->vmas; v; v = v->next) {
         vma_t *n = heap_alloc(sizeof(vma_t));

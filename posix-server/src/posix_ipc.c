@@ -16,12 +16,13 @@ int posix_spawn_init(const char *path, char *const argv[])
     fd_init_console(p);
     static char pathbuf[VFS_PATH_MAX];
     memcpy(pathbuf, path, strlen(path) + 1);
+    const char *name = path;
     vnode_t *elf;
     long e = exec_resolve(p, pathbuf, (char **)argv, &elf);
     if (e) { printf("posix-server: cannot run %s: error %ld\n", path, e); return (int)e; }
     path = pathbuf;
     char *envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=vt100", 0 };
-    long r = exec_image(p, elf, path, argv, envp);
+    long r = exec_image(p, elf, name, argv, envp);
     if (r) { printf("posix-server: cannot run %s: error %ld\n", path, r); return (int)r; }
     psn_tcb_resume(p->tcb);
     return 0;

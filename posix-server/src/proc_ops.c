@@ -212,15 +212,19 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     static char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
     long r = copy_in_str(p, path, upath, sizeof(path));
     if (r < 0) return r;
+    void procfs_refresh(proc_t *caller, const char *path);
+    if (!memcmp(path, "/proc/", 6)) procfs_refresh(p, path);  /* /proc/self/exe */
     uint64_t room = sizeof(strings);
     if ((r = copy_strv(p, uargv, argv, EXEC_MAX_ARGS - 4, strings, &room))) return r;  /* room for #! */
     if ((r = copy_strv(p, uenvp, envp, EXEC_MAX_ARGS, strings + sizeof(strings) - room, &room))) return r;
     vnode_t *elf;
+    static char name[VFS_PATH_MAX];  /* a script's own name, not its interpreter's, names the process */
+    memcpy(name, path, strlen(path) + 1);
     if ((r = exec_resolve(p, path, argv, &elf))) return r;
     /* the other threads of the process end; the new image runs in this one */
     for (int i = 0; i < MAX_PROCS; i++)
         if (&procs[i] != p && procs[i].grp == p->grp && live(&procs[i])) thread_exit(&procs[i], 0);
-    r = exec_image(p, elf, path, argv, envp);
+    r = exec_image(p, elf, name, argv, envp);
     if (r == 0) {
         /* handled signals go back to their default action once the new image is in place */
         for (int i = 0; i < 64; i++)

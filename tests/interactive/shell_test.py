@@ -71,6 +71,11 @@ run('sleep 50 & ps; kill %1', r'PID\s+USER.*[\r\n]+\s+1 root.*sleep', 'ps lists 
 run('free', r'Mem:\s+\d+', 'free reports memory')
 run('uptime', r'load average', 'uptime')
 run('mount | grep proc', r'proc on /proc type proc', 'mount lists the file systems')
+run('readlink /proc/self/exe', r'[\r\n]+/bin/busybox[\r\n]+', 'readlink /proc/self/exe')
+run('sleep 30 & pidof sleep; ps -o pid,args | grep "[s]leep 30"; kill %1', r'[\r\n]+(\d+)[\r\n]+\s+\1 sleep 30', 'pidof and ps -o args')
+run('ls -l /proc/self/fd/ 2>/dev/null | grep " 0 ->"', r' 0 -> \S*/dev/console', 'ls -l /proc/self/fd')
+run('df /tmp', r'tmpfs\s+\d+\s+\d+\s+\d+\s+\d+% /tmp', 'df')
+run('rm /dev/zero; mdev -s; ls -l /dev/zero', r'c[-rw]+\s+1 root\s+root\s+1,\s+5 ', 'mdev -s makes device nodes from /sys')
 # ^C interrupts a foreground program
 try:
     type_line('sleep 100')
@@ -122,7 +127,7 @@ try:
 except (pexpect.TIMEOUT, pexpect.EOF):
     check(False, 'vi edits a file and quits')
 run('cat /tmp/vi.txt', r'hello from vi', 'and the file holds what was typed')
-run('top -n 1 | grep -c top', r'[\r\n]+1[\r\n]+', 'top runs')
+run('top -n 1 | grep -c "[t]op -n 1"', r'[\r\n]+1[\r\n]+', 'top runs')  # its own line, with its arguments
 try:
     type_line('exit')
     child.expect('power off', timeout=20)

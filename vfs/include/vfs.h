@@ -53,6 +53,7 @@ typedef struct vnode {
     uint64_t npages;
     char *link;                    /* symlinks */
     int refs;                      /* open files, cwds and directory entries holding it */
+    uint32_t fs;                   /* the file system it belongs to: its index in vfs_mounts */
 } vnode_t;
 
 struct dentry { char *name; vnode_t *node; dentry_t *next; };
@@ -61,6 +62,7 @@ typedef struct pipe {
     uint8_t *pg[PIPE_SIZE / 4096]; /* the ring's pages */
     uint64_t head, len;            /* ring: len bytes from head */
     int readers, writers;
+    uint64_t ino;                  /* as fstat and /proc/<pid>/fd ("pipe:[ino]") show it */
 } pipe_t;
 
 typedef struct file {
@@ -83,6 +85,7 @@ uint64_t vfs_now(void);
 long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out);
 long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *name);
 long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uint32_t umask, file_t **out);
+long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out);   /* open what a path led to (the checks of open) */
 long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, const char *link);
 long vfs_unlink(vnode_t *dir, const char *path, int rmdir);
 long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, int follow);
@@ -90,6 +93,28 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
 long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size);
 void vnode_ref(vnode_t *n);
 void vnode_put(vnode_t *n);
+long vfs_node_path(vnode_t *n, char *buf, uint64_t size);  /* an absolute path naming n; its length */
+
+/*
+ * Mounted file systems: each vnode belongs to one (vnode.fs); a mount's root is the directory it is
+ * mounted on. The boot mounts (rootfs on /, devtmpfs /dev, proc /proc, sysfs /sys, tmpfs /tmp) stay;
+ * tmpfs can be mounted on an empty directory and unmounted again. rename and link between two file
+ * systems are EXDEV.
+ */
+#define VFS_MAX_MOUNTS 16
+typedef struct vfs_mount {
+    vnode_t *root;                 /* 0: a free slot */
+    char source[32], type[16];
+    uint64_t magic;                /* statfs f_type */
+    uint32_t flags;                /* statfs f_flags (ST_*) */
+    int boot;                      /* one of the boot mounts: never unmounted */
+} vfs_mount_t;
+extern vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
+long vfs_mount(vnode_t *dir, const char *source, const char *type, uint32_t flags);
+long vfs_umount(vnode_t *dir);
+long vfs_statfs(vnode_t *n, void *buf);       /* struct statfs, 120 bytes */
+uint64_t vfs_dev(vnode_t *n);                 /* st_dev of n's file system */
+uint64_t tmpfs_used_pages(void);
 
 /* open files */
 file_t *file_get(file_t *f);
@@ -103,6 +128,7 @@ long file_getdents(file_t *f, void *buf, uint64_t len);
 void vnode_stat(vnode_t *n, void *statbuf);   /* struct stat, 128 bytes */
 int file_poll(file_t *f, int events);         /* POLLIN 1, POLLOUT 4, POLLHUP 16, POLLERR 8 */
 long pipe_create(file_t **r, file_t **w, uint32_t flags);
+long pipe_open(pipe_t *p, uint32_t flags, file_t **out);  /* another open file of a pipe (/proc/<pid>/fd/N) */
 
 /*
  * The pages of regular files are frames of the host (posix-server today), so that a process can map

@@ -32,6 +32,7 @@ void file_put(file_t *f)
 /* ---- file contents ---- */
 /* tmpfs holds at most half of RAM, as Linux's default size: then writes fail with ENOSPC. */
 static uint64_t tmpfs_pages;
+uint64_t tmpfs_used_pages(void) { return tmpfs_pages; }
 static int tmpfs_full(void) { return mem_low() || tmpfs_pages * PG >= bootinfo->ram_bytes / 2; }
 
 /* Page idx of a file's contents: pages is a two-level table (512 x 512 frames, 1 GiB). */
@@ -185,6 +186,8 @@ long pipe_create(file_t **r, file_t **w, uint32_t flags)
     pipe_t *p = heap_alloc(sizeof(pipe_t));
     for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) p->pg[i] = heap_alloc(PG);
     p->readers = p->writers = 1;
+    static uint64_t pipe_ino = 4000;
+    p->ino = pipe_ino++;
     file_t *a = heap_alloc(sizeof(file_t)), *b = heap_alloc(sizeof(file_t));
     a->pipe = b->pipe = p;
     a->flags = O_RDONLY | (flags & O_NONBLOCK);
@@ -192,6 +195,20 @@ long pipe_create(file_t **r, file_t **w, uint32_t flags)
     a->refs = b->refs = 1;
     *r = a;
     *w = b;
+    return 0;
+}
+
+long pipe_open(pipe_t *p, uint32_t flags, file_t **out)
+{
+    uint32_t acc = flags & O_ACCMODE;
+    if (acc == 3) return -EINVAL;
+    file_t *f = heap_alloc(sizeof(file_t));
+    f->pipe = p;
+    f->flags = acc | (flags & O_NONBLOCK);
+    f->refs = 1;
+    if (acc == O_RDONLY) p->readers++; else p->writers++;  /* file_put counts O_RDWR as a writer too */
+    vfs_event(p);
+    *out = f;
     return 0;
 }
 
@@ -323,7 +340,7 @@ void vnode_stat(vnode_t *n, void *statbuf)
 {
     uint8_t *b = statbuf;
     memset(b, 0, 128);
-    *(uint64_t *)(b + 0) = 0x10;             /* st_dev */
+    *(uint64_t *)(b + 0) = vfs_dev(n);       /* st_dev */
     *(uint64_t *)(b + 8) = n->ino;
     *(uint32_t *)(b + 16) = n->mode;
     *(uint32_t *)(b + 20) = n->nlink;

@@ -5,11 +5,19 @@
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
 
-enum { EPERM = 1, ENOENT = 2, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define SYSFS_MAGIC 0x62656572
+#define ST_VALID 0x20
+#define ST_RELATIME 0x1000
+enum { ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
        ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16 };
 
 static vnode_t *root;
 static uint64_t next_ino = 1;
+vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
+
+static int is_mount_root(vnode_t *n) { return vfs_mounts[n->fs].root == n; }
 
 uint64_t vfs_now(void)
 {
@@ -73,11 +81,30 @@ static void dir_add(vnode_t *dir, const char *name, uint64_t len, vnode_t *n)
     dir->mtime = dir->ctime = vfs_now();
 }
 
+/* A node that stays in use after its last name goes (unlink, rmdir, replaced by a rename) keeps
+ * that name for /proc's links, as Linux shows it: "/tmp/x (deleted)". */
+static void remember_name(vnode_t *dir, dentry_t *d)
+{
+    vnode_t *n = d->node;
+    if ((n->mode & S_IFMT) != S_IFLNK && n->refs > 1 && n->nlink == ((n->mode & S_IFMT) == S_IFDIR ? 2u : 1u) && !n->link) {
+        static char tmp[VFS_PATH_MAX];
+        long l = vfs_getcwd(dir, tmp, sizeof(tmp));
+        uint64_t nl = strlen(d->name);
+        if (l > 0 && (uint64_t)l + nl + 12 < 4096) {
+            uint64_t at = (uint64_t)l - 1;
+            if (at > 1) tmp[at++] = '/'; else at = 1;
+            memcpy(tmp + at, d->name, nl);
+            memcpy(tmp + at + nl, " (deleted)", 11);
+            n->link = str_dup(tmp, strlen(tmp));
+        }
+    }
+}
+
 static void dir_remove(vnode_t *dir, dentry_t *d)
 {
+    vnode_t *n = d->node;
     for (dentry_t **pp = &dir->entries; *pp; pp = &(*pp)->next)
         if (*pp == d) { *pp = d->next; break; }
-    vnode_t *n = d->node;
     if ((n->mode & S_IFMT) == S_IFDIR) { dir->nlink--; n->nlink--; }
     n->nlink--;
     heap_free(d->name, strlen(d->name) + 1);
@@ -164,6 +191,7 @@ long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, con
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
     if (name[len] == '/' && (mode & S_IFMT) != S_IFDIR) return -ENOENT;
     vnode_t *n = vnode_new(mode);
+    n->fs = parent->fs;
     n->rdev = rdev;
     if (link) { n->link = str_dup(link, strlen(link)); n->size = strlen(link); }
     if ((mode & S_IFMT) == S_IFDIR) n->nlink = 1;  /* its "." */
@@ -185,8 +213,9 @@ long vfs_unlink(vnode_t *dir, const char *path, int rmdir)
     if (rmdir && !isdir) return -ENOTDIR;
     if (!rmdir && isdir) return -EISDIR;
     if (!rmdir && name[len] == '/') return -ENOTDIR;
+    if (is_mount_root(d->node)) return -EBUSY;
     if (isdir && d->node->entries) return -ENOTEMPTY;
-    if (d->node == root) return -EBUSY;
+    remember_name(parent, d);
     dir_remove(parent, d);
     return 0;
 }
@@ -197,11 +226,12 @@ long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, i
     char name[VFS_NAME_MAX + 2];
     long r = vfs_lookup(odir, old, follow, &n);
     if (r) return r;
-    if ((n->mode & S_IFMT) == S_IFDIR) return -EPERM;
     if ((r = vfs_lookup_parent(ndir, newp, &parent, name))) return r;
     uint64_t len = name_len(name);
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
     if (name[len] == '/') return -ENOENT;
+    if (n->fs != parent->fs) return -EXDEV;
+    if ((n->mode & S_IFMT) == S_IFDIR) return -EPERM;
     dir_add(parent, name, len, n);
     n->ctime = vfs_now();
     return 0;
@@ -223,16 +253,19 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
     if (flags & ~1u) return -EINVAL;
     if ((r = vfs_lookup_parent(odir, old, &op, on)) || (r = vfs_lookup_parent(ndir, newp, &np, nn))) return r;
     uint64_t ol = name_len(on), nl = name_len(nn);
+    if (op->fs != np->fs) return -EXDEV;
     if (is_dot(on) || is_dot(nn)) return -EBUSY;
     dentry_t *od = dir_find(op, on, ol);
     if (!od) return -ENOENT;
     vnode_t *n = od->node;
     int isdir = (n->mode & S_IFMT) == S_IFDIR;
+    if (is_mount_root(n)) return -EBUSY;
     if ((on[ol] == '/' || nn[nl] == '/') && !isdir) return -ENOTDIR;
     if (isdir && is_ancestor(n, np)) return -EINVAL;
     dentry_t *nd = dir_find(np, nn, nl);
     if (nd) {
         if (nd->node == n) return 0;
+        if (is_mount_root(nd->node)) return -EBUSY;
         if (flags & RENAME_NOREPLACE) return -EEXIST;
         int tdir = (nd->node->mode & S_IFMT) == S_IFDIR;
         if (isdir && !tdir) return -ENOTDIR;
@@ -240,7 +273,7 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
         if (tdir && nd->node->entries) return -ENOTEMPTY;
     }
     n->refs++;  /* keep it while it moves */
-    if (nd) dir_remove(np, nd);
+    if (nd) { remember_name(np, nd); dir_remove(np, nd); }
     dir_remove(op, dir_find(op, on, ol));
     dir_add(np, nn, nl, n);
     n->refs--;
@@ -271,6 +304,144 @@ long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size)
     if (len > size) return -34; /* ERANGE */
     memcpy(buf, tmp + pos, len);
     return (long)len;
+}
+
+/* An absolute path naming n: a directory's through its parents, another node's by a search from the
+ * root for an entry that holds it (the first in creation order; Linux keeps the name it was opened by). */
+static int find_node(vnode_t *dir, vnode_t *n, char *buf, uint64_t pos, uint64_t size, int depth)
+{
+    for (dentry_t *d = dir->entries; d; d = d->next) {
+        uint64_t l = strlen(d->name);
+        if (pos + l + 2 > size) continue;
+        buf[pos] = '/';
+        memcpy(buf + pos + 1, d->name, l + 1);
+        if (d->node == n) return 1;
+        if ((d->node->mode & S_IFMT) == S_IFDIR && d->node->parent == dir && depth < 64 &&
+            find_node(d->node, n, buf, pos + 1 + l, size, depth + 1)) return 1;
+    }
+    return 0;
+}
+
+long vfs_node_path(vnode_t *n, char *buf, uint64_t size)
+{
+    if (size < 2) return -34;
+    if ((n->mode & S_IFMT) == S_IFDIR) {
+        long r = vfs_getcwd(n, buf, size);
+        if (r > 0) return r - 1;
+    } else if (find_node(root, n, buf, 0, size, 0)) {
+        return (long)strlen(buf);
+    }
+    if (n->link && (n->mode & S_IFMT) != S_IFLNK && strlen(n->link) < size) {  /* its last name, deleted */
+        memcpy(buf, n->link, strlen(n->link) + 1);
+        return (long)strlen(buf);
+    }
+    return -ENOENT;
+}
+
+/* ---- mounts ---- */
+static void str_set(char *d, const char *s, uint64_t size)
+{
+    uint64_t l = strlen(s);
+    if (l > size - 1) l = size - 1;
+    memcpy(d, s, l);
+    d[l] = 0;
+}
+
+static void set_fs(vnode_t *n, uint32_t fs)
+{
+    n->fs = fs;
+    if ((n->mode & S_IFMT) == S_IFDIR)
+        for (dentry_t *d = n->entries; d; d = d->next)
+            if ((d->node->mode & S_IFMT) != S_IFDIR || d->node->parent == n) set_fs(d->node, fs);
+}
+
+uint64_t vfs_dev(vnode_t *n) { return 0x10 + n->fs; }  /* major 0 (anonymous), a minor per file system */
+
+long vfs_mount(vnode_t *dir, const char *source, const char *type, uint32_t flags)
+{
+    if ((dir->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
+    if (is_mount_root(dir)) {  /* there already; one mount on another is not supported yet */
+        if (!strcmp(vfs_mounts[dir->fs].type, type)) return 0;
+        printf("vfs: mounting on a mount point is not supported yet\n");
+        return -EBUSY;
+    }
+    if (strcmp(type, "tmpfs")) {
+        /* proc, sysfs and devtmpfs have one instance, at its boot place */
+        for (int i = 0; i < VFS_MAX_MOUNTS; i++)
+            if (vfs_mounts[i].root && vfs_mounts[i].boot && !strcmp(vfs_mounts[i].type, type)) {
+                printf("vfs: %s is mounted at its own place only for now\n", type);
+                return -EBUSY;
+            }
+        return -ENODEV;
+    }
+    if (dir->entries) {
+        printf("vfs: mounting over a directory that is not empty is not supported yet\n");
+        return -EBUSY;
+    }
+    for (int i = 1; i < VFS_MAX_MOUNTS; i++) {
+        vfs_mount_t *m = &vfs_mounts[i];
+        if (m->root) continue;
+        memset(m, 0, sizeof(*m));
+        m->root = dir;
+        m->magic = TMPFS_MAGIC;
+        m->flags = flags;
+        str_set(m->type, "tmpfs", sizeof(m->type));
+        str_set(m->source, source, sizeof(m->source));
+        dir->fs = (uint32_t)i;
+        return 0;
+    }
+    return -ENOMEM;
+}
+
+/* Anything but directory entries holding a node of the tree (an open file, a cwd, a program). */
+static int tree_busy(vnode_t *n)
+{
+    int isdir = (n->mode & S_IFMT) == S_IFDIR;
+    if (n->refs > (isdir ? 1 : (int)n->nlink)) return 1;
+    if (isdir)
+        for (dentry_t *d = n->entries; d; d = d->next)
+            if (tree_busy(d->node)) return 1;
+    return 0;
+}
+
+static void tree_clear(vnode_t *dir)
+{
+    while (dir->entries) {
+        dentry_t *d = dir->entries;
+        if ((d->node->mode & S_IFMT) == S_IFDIR) tree_clear(d->node);
+        dir_remove(dir, d);
+    }
+}
+
+long vfs_umount(vnode_t *dir)
+{
+    if (!is_mount_root(dir)) return -EINVAL;
+    vfs_mount_t *m = &vfs_mounts[dir->fs];
+    if (m->boot || tree_busy(dir)) return -EBUSY;
+    tree_clear(dir);
+    m->root = 0;
+    dir->fs = dir->parent ? dir->parent->fs : 0;
+    return 0;
+}
+
+long vfs_statfs(vnode_t *n, void *buf)
+{
+    uint64_t *b = buf;
+    vfs_mount_t *m = &vfs_mounts[n->fs];
+    memset(b, 0, 120);
+    b[0] = m->magic;
+    b[1] = 4096;                                  /* f_bsize */
+    if (m->magic == TMPFS_MAGIC) {                /* all tmpfs share one bound: half of RAM */
+        uint64_t total = bootinfo->ram_bytes / 2 / 4096, used = tmpfs_used_pages();
+        b[2] = total;
+        b[3] = b[4] = used < total ? total - used : 0;
+        b[5] = total;                             /* f_files */
+        b[6] = next_ino < total ? total - next_ino : 0;
+    }
+    b[8] = VFS_NAME_MAX;                          /* f_namelen */
+    b[9] = 4096;                                  /* f_frsize */
+    b[10] = ST_VALID | m->flags;
+    return 0;
 }
 
 /* ---- the boot image ---- */
@@ -339,6 +510,22 @@ void vfs_init(const uint8_t *b, uint64_t size)
     vfs_mknod(root, "/tmp", S_IFDIR | 01777, 0, 0);
     vfs_mknod(root, "/proc", S_IFDIR | 0555, 0, 0);
     vfs_mknod(root, "/sys", S_IFDIR | 0555, 0, 0);
+    static const struct { const char *path, *type; uint64_t magic; } boot_mounts[] = {
+        { "/", "rootfs", TMPFS_MAGIC }, { "/dev", "devtmpfs", TMPFS_MAGIC }, { "/proc", "proc", PROC_SUPER_MAGIC },
+        { "/sys", "sysfs", SYSFS_MAGIC }, { "/tmp", "tmpfs", TMPFS_MAGIC },
+    };
+    for (unsigned i = 0; i < sizeof(boot_mounts) / sizeof(boot_mounts[0]); i++) {
+        vnode_t *d;
+        if (vfs_lookup(root, boot_mounts[i].path, 0, &d) || (d->mode & S_IFMT) != S_IFDIR) continue;
+        vfs_mount_t *m = &vfs_mounts[i];
+        m->root = d;
+        m->magic = boot_mounts[i].magic;
+        m->flags = i ? ST_RELATIME : 0;
+        m->boot = 1;
+        str_set(m->type, boot_mounts[i].type, sizeof(m->type));
+        str_set(m->source, boot_mounts[i].type, sizeof(m->source));
+        set_fs(d, i);
+    }
     static const struct { const char *name; uint64_t dev; uint32_t mode; } devs[] = {
         { "/dev/null", DEV_NULL, 0666 }, { "/dev/zero", DEV_ZERO, 0666 }, { "/dev/full", DEV_FULL, 0666 },
         { "/dev/random", DEV_RANDOM, 0666 }, { "/dev/urandom", DEV_URANDOM, 0666 }, { "/dev/tty", DEV_TTY, 0666 },
@@ -364,6 +551,13 @@ long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uin
     } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
         return -EEXIST;
     }
+    return vfs_open_node(n, flags, out);
+}
+
+long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out)
+{
+    uint32_t acc = flags & O_ACCMODE;
+    if (acc == 3) return -EINVAL;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;

@@ -35,6 +35,12 @@ if [ -f tests/host/host.mk ]; then
 fi
 run_part "the sysroot cross-builds with its compiler, cmake, meson and autoconf" bash tests/libc-port/run.sh
 run_part "Linux compatibility: the same binaries on Persona and on Linux" bash scripts/compat-test.sh
+# The shell's boot image also gets a directory through EXTRA_ROOT, as `make run EXTRA_ROOT=dir` does: a
+# script and a program built with the sysroot, which the shell test runs.
+extra=build/test/extra-root
+rm -rf $extra && mkdir -p $extra/usr/local/bin && cp -a tests/interactive/extra-root/. $extra/
+build/sysroot/bin/aarch64-linux-musl-gcc -static -O2 -o $extra/usr/local/bin/extra-hello tests/interactive/extra-hello.c
+make --no-print-directory build/run/rootfs.cpio EXTRA_ROOT=$extra >/dev/null
 run_part "the BusyBox shell on the serial console (pexpect)" /usr/bin/python3 tests/interactive/shell_test.py build/kernel.img build/run/rootfs.cpio
 run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check
 echo "$total_pass passed, $total_fail failed"

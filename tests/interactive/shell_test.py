@@ -57,6 +57,8 @@ except (pexpect.TIMEOUT, pexpect.EOF):
     sys.exit(1)
 
 run('echo hello $((6*7))', r'hello 42', 'echo and arithmetic')
+run('/opt/extra/greet.sh you', r'greetings from EXTRA_ROOT, you', 'a script brought in with EXTRA_ROOT runs')
+run('extra-hello x y', r'extra program says 3 args, first x', 'a program brought in with EXTRA_ROOT runs from PATH')
 run('printf "b\\na\\nc\\n" | sort | tr a-z A-Z | head -n 2 | wc -l', r'[\r\n]+2[\r\n]+', 'a pipeline of five programs')
 run('mkdir -p /tmp/d && cd /tmp/d && echo data > f && cat f && pwd', r'data[\r\n]+/tmp/d', 'files, cd and pwd')
 run('cat <<EOF\nline one\nEOF', r'line one', 'a here-document')

@@ -482,7 +482,6 @@ static long do_chown(vnode_t *n, uint32_t uid, uint32_t gid)
     int root = !vfs_cred || vfs_cred->uid == 0;
     if (uid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && uid == n->uid)) return -EPERM;
     if (gid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && (gid == n->gid || vfs_in_group(gid)))) return -EPERM;
-    if (uid == (uint32_t)-1 && gid == (uint32_t)-1) return 0;
     if ((n->mode & S_IFMT) != S_IFDIR) {
         n->mode &= ~04000u;
         if (n->mode & 010) n->mode &= ~02000u;

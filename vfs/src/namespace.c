@@ -238,6 +238,11 @@ long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, i
     uint64_t len = name_len(name);
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
     if (name[len] == '/') return -ENOENT;
+    /* protected hardlinks (on in Debian's kernel): another user's file only if it is a regular file,
+     * not set-user-ID (or set-group-ID and group executable), that the caller may read and write */
+    if (!vfs_owner_or_root(n) && ((n->mode & S_IFMT) != S_IFREG || (n->mode & 04000) || (n->mode & 02010) == 02010 ||
+                                  vfs_permission(n, MAY_READ | MAY_WRITE)))
+        return -EPERM;
     if ((r = may_create(parent))) return r;
     if ((n->mode & S_IFMT) == S_IFDIR) return -EPERM;
     dir_add(parent, name, len, n);

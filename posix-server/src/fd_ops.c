@@ -516,12 +516,13 @@ static void poll_restore_mask(proc_t *p)
 }
 
 /* The time left of a ppoll/pselect6 deadline, written back for pselect6 as Linux does. */
-static void select_update_timeout(proc_t *p)
+static void select_update_timeout(proc_t *p, int expired)
 {
     int arg = p->sys_nr == LINUX_SYS_pselect6 ? 4 : p->sys_nr == LINUX_SYS_ppoll ? 2 : -1;
     if (arg < 0 || !p->sys_args[arg]) return;
     uint64_t ts[2] = { 0, 0 };
-    if (p->wake_at) {
+    if (expired) {
+    } else if (p->wake_at) {
         uint64_t now = read_cntvct(), f = read_cntfrq();
         if (p->wake_at > now) {
             uint64_t left = p->wake_at - now;
@@ -579,14 +580,14 @@ static long sys_pselect6(proc_t *p, uint64_t a[6])
     p->sys_nr = LINUX_SYS_pselect6;
     memcpy(p->sys_args, a, sizeof(p->sys_args));
     if (!now && sig_deliverable(p)) {  /* the handler runs, then the old mask comes back from its frame */
-        select_update_timeout(p);
+        select_update_timeout(p, 0);
         p->poll_masked = 0;
         return -EINTR;
     }
     if (now) {
         for (int k = 0; k < 3; k++)
             if (a[1 + k] && bytes && copy_out(p, a[1 + k], res[k], bytes)) { poll_restore_mask(p); return -EFAULT; }
-        select_update_timeout(p);
+        select_update_timeout(p, 0);
         poll_restore_mask(p);
         return ready;
     }
@@ -608,7 +609,7 @@ long fd_poll_timeout(proc_t *t)
         uint64_t bytes = ((uint64_t)(n > MAX_FDS ? MAX_FDS : n) + 7) / 8;
         for (int k = 0; k < 3; k++) if (t->sys_args[1 + k] && bytes) copy_out(t, t->sys_args[1 + k], zero, bytes);
     }
-    select_update_timeout(t);  /* no deadline any more: zero left */
+    select_update_timeout(t, 1);
     poll_restore_mask(t);
     return 0;
 }
@@ -618,7 +619,7 @@ void fd_set_cred(proc_t *p) { set_cred(p->grp, 0); }
 void fd_wait_cancel(proc_t *t, int signal)
 {
     if (t->open_wait) { file_put(t->open_wait); t->open_wait = 0; }
-    if (signal && t->state == P_POLL) select_update_timeout(t);
+    if (signal && t->state == P_POLL) select_update_timeout(t, 0);
     t->poll_masked = 0;  /* the signal frame holds the old mask */
 }
 
@@ -890,11 +891,11 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         memcpy(p->sys_args, a, sizeof(p->sys_args));
         long ready = sys_ppoll(p, a);
         if (ready != 0 || (a[2] && ({ uint64_t ts[2] = { 1, 1 }; copy_in(p, ts, a[2], 16); !ts[0] && !ts[1]; }))) {
-            if (ready >= 0) select_update_timeout(p);
+            if (ready >= 0) select_update_timeout(p, 0);
             poll_restore_mask(p);
             return ready;
         }
-        if (sig_deliverable(p)) { select_update_timeout(p); p->poll_masked = 0; return -EINTR; }
+        if (sig_deliverable(p)) { select_update_timeout(p, 0); p->poll_masked = 0; return -EINTR; }
         if (a[2] && !p->wake_at) {
             uint64_t ts[2], f = read_cntfrq();
             if (copy_in(p, ts, a[2], 16)) { poll_restore_mask(p); return -EFAULT; }

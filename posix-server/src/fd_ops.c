@@ -262,21 +262,14 @@ static long block_on_locks(proc_t *p, vnode_t *n, uint64_t nr, uint64_t a[6])
     return SYSCALL_NO_REPLY;
 }
 
-/* F_GETLK, F_SETLK(W) and their OFD forms; struct flock: type, whence (shorts), start, len, pid. */
-static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t nr, uint64_t a[6])
+/* The byte range of a struct flock (b) on f, as Linux computes it: 0 or -errno. */
+static long flock_range(file_t *f, const uint8_t *b, uint64_t *pstart, uint64_t *pend)
 {
-    uint8_t b[32];
-    if (copy_in(p, b, arg, 32)) return -EFAULT;
-    int16_t type = *(int16_t *)b, whence = *(int16_t *)(b + 2);
-    int64_t start = *(int64_t *)(b + 8), len = *(int64_t *)(b + 16);
-    int32_t pid = *(int32_t *)(b + 24);
-    int ofd = cmd >= F_OFD_GETLK, get = cmd == F_GETLK || cmd == F_OFD_GETLK;
-    if (get && type != F_RDLCK && type != F_WRLCK) return -EINVAL;
-    vnode_t *n = f->node;
-    if (!n) return -EINVAL;  /* anonymous pipes have no node to lock here */
-    int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->off : whence == 2 ? (int64_t)n->size : -1;
+    int16_t whence = *(const int16_t *)(b + 2);
+    int64_t start = *(const int64_t *)(b + 8), len = *(const int64_t *)(b + 16);
+    int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->off : whence == 2 ? (int64_t)f->node->size : -1;
     if (base < 0) return -EINVAL;
-    if ((start > 0 && base > (int64_t)LOCK_MAX - start)) return -EOVERFLOW_;
+    if (start > 0 && base > (int64_t)LOCK_MAX - start) return -EOVERFLOW_;
     start += base;
     if (start < 0) return -EINVAL;
     uint64_t end;
@@ -290,13 +283,57 @@ static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t 
     } else {
         end = LOCK_MAX;
     }
+    *pstart = (uint64_t)start;
+    *pend = end;
+    return 0;
+}
+
+/*
+ * Would p, waiting for the POSIX lock l, close a cycle of waiting processes? Follow the owners: the
+ * owner of l waits in F_SETLKW for a lock whose owner waits ... and so on back to p (EDEADLK).
+ * Only POSIX locks take part, as on Linux.
+ */
+static int lock_deadlock(proc_t *p, vlock_t *l)
+{
+    for (int steps = 0; l && l->pid > 0 && steps < 16; steps++) {
+        if (l->owner == (uint64_t)p->grp->tgid) return 1;
+        proc_t *w = 0;
+        for (int i = 0; i < MAX_PROCS && !w; i++) {
+            proc_t *t = &procs[i];
+            if (t->state == P_IO && t->sys_nr == LINUX_SYS_fcntl && t->sys_args[1] == F_SETLKW &&
+                (uint64_t)t->grp->tgid == l->owner) w = t;
+        }
+        if (!w) return 0;
+        file_t *f = fd_file(w, w->sys_args[0]);
+        uint8_t b[32];
+        uint64_t start, end;
+        if (!f || !f->node || copy_in(w, b, w->sys_args[2], 32) || flock_range(f, b, &start, &end)) return 0;
+        l = lock_conflict(f->node, 0, (uint64_t)w->grp->tgid, *(int16_t *)b, start, end);
+    }
+    return 0;
+}
+
+/* F_GETLK, F_SETLK(W) and their OFD forms; struct flock: type, whence (shorts), start, len, pid. */
+static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t nr, uint64_t a[6])
+{
+    uint8_t b[32];
+    uint64_t start, end;
+    if (copy_in(p, b, arg, 32)) return -EFAULT;
+    int16_t type = *(int16_t *)b;
+    int32_t pid = *(int32_t *)(b + 24);
+    int ofd = cmd >= F_OFD_GETLK, get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+    if (get && type != F_RDLCK && type != F_WRLCK) return -EINVAL;
+    vnode_t *n = f->node;
+    if (!n) return -EINVAL;  /* anonymous pipes have no node to lock here */
+    long r = flock_range(f, b, &start, &end);
+    if (r) return r;
     if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) return -EINVAL;
     uint32_t acc = f->flags & O_ACCMODE;
     if (!get && ((type == F_RDLCK && acc == O_WRONLY) || (type == F_WRLCK && acc == O_RDONLY))) return -EBADF;
     if (ofd && pid != 0) return -EINVAL;
     uint64_t owner = ofd ? (uint64_t)f : (uint64_t)p->grp->tgid;
     if (get) {
-        vlock_t *l = lock_conflict(n, 0, owner, type, (uint64_t)start, end);
+        vlock_t *l = lock_conflict(n, 0, owner, type, start, end);
         *(int16_t *)b = l ? l->type : F_UNLCK;
         if (l) {
             *(int16_t *)(b + 2) = 0;
@@ -306,7 +343,9 @@ static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t 
         }
         return copy_out(p, arg, b, 32);
     }
-    long r = lock_set(n, 0, owner, ofd ? -1 : p->grp->tgid, type, (uint64_t)start, end);
+    r = lock_set(n, 0, owner, ofd ? -1 : p->grp->tgid, type, start, end);
+    if (r == -EAGAIN && cmd == F_SETLKW && lock_deadlock(p, lock_conflict(n, 0, owner, type, start, end)))
+        return -35; /* EDEADLK */
     if (r == -EAGAIN && (cmd == F_SETLKW || cmd == F_OFD_SETLKW)) return block_on_locks(p, n, nr, a);
     return r;
 }

@@ -183,6 +183,24 @@ int main(void)
     waitpid(c, &st, 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "and gets its lock when the writer unlocks");
 
+    /* a wait that would close a cycle of waiting processes: EDEADLK */
+    CHECK(lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) == 0, "lock byte 0");
+    c = fork();
+    if (c == 0) {
+        if (lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1)) _exit(2);
+        write(p[1], "d", 1);
+        int r = lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1);  /* waits for the parent */
+        _exit(r == 0 ? 0 : 1);
+    }
+    read(p[0], &b, 1);
+    pause_ms(50);
+    errno = 0;
+    CHECK(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1) == -1 && errno == EDEADLK,
+          "F_SETLKW for a lock whose owner waits for ours: EDEADLK");
+    lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 0);
+    waitpid(c, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the other waiter gets its lock");
+
     /* open file description locks */
     int a = open(F, O_RDWR), d = open(F, O_RDWR);
     struct flock o = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };

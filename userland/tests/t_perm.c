@@ -153,6 +153,21 @@ int main(void)
     chmod(D "/sgid", 02777);
     CHECK(stat(D "/sgid", &st) == 0 && (st.st_mode & 07777) == 02777 && st.st_gid == 50, "the test tree");
 
+    mode_t old = umask(027);
+    CHECK(old == 022, "init's children start with umask 022");
+    fflush(stdout);
+    pid_t u = fork();
+    if (u == 0) _exit(umask(0) == 027 ? 0 : 1);
+    int us;
+    waitpid(u, &us, 0);
+    CHECK(WIFEXITED(us) && WEXITSTATUS(us) == 0, "fork keeps the umask");
+    int uf = open(D "/masked", O_WRONLY | O_CREAT, 0666);
+    CHECK(uf >= 0 && fstat(uf, &st) == 0 && (st.st_mode & 0777) == 0640, "the umask clears mode bits of new files");
+    close(uf);
+    umask(old);
+    CHECK_ERR(mkdir(D "/open/./", 0755), EEXIST, "mkdir of \"dir/./\": EEXIST");
+    CHECK_ERR(mkdir(D "/open/../", 0755), EEXIST, "mkdir of \"dir/../\": EEXIST");
+
     CHECK(in_child_as(1000, 1000, user_checks) == 0, "the unprivileged checks ran");
     fflush(stdout);
     pid_t c = fork();

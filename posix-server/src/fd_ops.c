@@ -878,6 +878,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
         if ((int64_t)a[1] < 0) return -EINVAL;
         if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR_;
+        if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
         if ((r = vfs_permission(n, MAY_WRITE))) return r;
         return file_truncate(n, a[1]);
     case LINUX_SYS_sendfile: {

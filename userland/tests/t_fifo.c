@@ -188,6 +188,7 @@ int main(void)
     close(w);
     CHECK(exited_ok(c), "with SA_RESTART the read goes on after the handler");
 
+    CHECK_ERR(truncate(F, 0), EINVAL, "truncate of a FIFO: EINVAL");
     CHECK(unlink(F) == 0, "unlink the FIFO");
     close(p[0]);
     close(p[1]);

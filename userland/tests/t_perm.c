@@ -185,6 +185,7 @@ int main(void)
     CHECK(fd >= 0, "root opens a 0000 file for reading and writing");
     close(fd);
     CHECK(access(D "/none", R_OK | W_OK) == 0, "access R_OK|W_OK for root");
+    CHECK_ERR(open(D "/open", O_RDONLY | O_TRUNC), EISDIR, "O_TRUNC on a directory: EISDIR");
     CHECK_ERR(access(D "/public", X_OK), EACCES, "X_OK for root needs an x bit: EACCES");
     CHECK(access(D "/script", X_OK) == 0 && access(D "/closed", X_OK) == 0, "one x bit (or a directory) is enough");
     chmod(D "/ro", 0555);

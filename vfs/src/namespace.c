@@ -414,10 +414,11 @@ long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uin
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;
-    if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_CREAT))) return -EISDIR;
+    /* O_TRUNC asks for write permission, whatever the type (a directory: EISDIR) */
+    if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))) return -EISDIR;
     if (!created && !(flags & O_PATH)) {  /* a file this call made is opened without a check */
         int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
-        if ((flags & O_TRUNC) && t == S_IFREG) mask |= MAY_WRITE;
+        if (flags & O_TRUNC) mask |= MAY_WRITE;
         if ((r = vfs_permission(n, mask))) return r;
     }
     if ((flags & O_TRUNC) && t == S_IFREG && !(flags & O_PATH)) file_truncate(n, 0);

@@ -98,6 +98,9 @@ typedef struct proc {
     void *wait_obj;
     uint64_t sys_args[6];
     uint64_t io_done;             /* bytes already moved by a blocking write */
+    file_t *open_wait;            /* a FIFO open waiting for the other side (P_IO), and */
+    uint32_t open_count;          /* the other side's open count when it began */
+    int poll_masked;              /* ppoll/pselect6 set a temporary signal mask (saved_mask holds the old) */
     uint64_t wait_info;           /* waitid: where the siginfo goes (0: wait4) */
     /* job control (in the leader): stopped by a stop signal; what the parent has yet to be told */
     int stopped, stop_sig, report_stop, report_cont;
@@ -194,6 +197,9 @@ void fd_exec(proc_t *p);            /* close O_CLOEXEC descriptors */
 void fd_exit(proc_t *g);            /* close everything */
 void fd_init_console(proc_t *init);
 void io_run_wakeups(void);          /* retry the calls waiting on objects that changed */
+void fd_wait_cancel(proc_t *t, int signal); /* t's wait in a file call ends unanswered (signal, or exit) */
+void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vfs_cred is 0 again */
+long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */
 void console_irq_init(void);
 void console_irq(void);
 

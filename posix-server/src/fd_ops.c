@@ -33,7 +33,10 @@ static void fd_close(proc_t *g, uint64_t fd)
     file_t *f = g->fds[fd];
     g->fds[fd] = 0;
     g->cloexec[fd] = 0;
-    if (f) file_put(f);
+    if (!f) return;
+    /* any close of the file releases the process's record locks on it (POSIX's rule) */
+    if (f->node && f->node->locks) lock_release(f->node, (uint64_t)g->tgid);
+    file_put(f);
 }
 
 void fd_fork(proc_t *parent, proc_t *child)
@@ -107,15 +110,18 @@ static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
     return 0;
 }
 
-/* A path from the process; a path into /proc gets fresh contents there first. */
+/* A path from the process; a path into /proc gets fresh contents there first (made by the server). */
 static long get_path(proc_t *p, uint64_t upath, char *buf)
 {
     long r = copy_in_str(p, buf, upath, VFS_PATH_MAX);
     if (r < 0) return r;
     const char *s = buf;
     while (s[0] == '/' && s[1] == '/') s++;
+    const vfs_cred_t *c = vfs_cred;  /* the server makes these files, not the caller */
+    vfs_cred = 0;
     if (!memcmp(s, "/proc", 5) && (s[5] == 0 || s[5] == '/')) procfs_refresh(p, s);
     if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
+    vfs_cred = c;
     return 0;
 }
 
@@ -150,6 +156,17 @@ static file_t *proc_fd_link(proc_t *p, const char *s)
     while (*s >= '0' && *s <= '9' && n < MAX_FDS) n = n * 10 + (uint64_t)(*s++ - '0');
     if (s == d || *s || n >= MAX_FDS) return 0;
     return g->fds[n];
+}
+
+/* The credentials the VFS checks: the effective ids (real ones for access/faccessat). */
+static vfs_cred_t cur_cred;
+static void set_cred(proc_t *g, int real)
+{
+    cur_cred.uid = real ? g->uid : g->euid;
+    cur_cred.gid = real ? g->gid : g->egid;
+    cur_cred.ngroups = g->ngroups;
+    cur_cred.groups = g->groups;
+    vfs_cred = &cur_cred;
 }
 
 /* Wait for f: the call is run again when it changes. */
@@ -221,19 +238,32 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
     return total;
 }
 
-static long sys_openat(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
+static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
 {
     static char path[VFS_PATH_MAX];
+    int64_t dirfd = (int64_t)(int)a[0];
+    uint64_t flags = a[2];
     vnode_t *dir;
     file_t *f;
-    long r = get_path(p, upath, path);
-    if (r || (r = at_dir(p, dirfd, path, &dir))) return r;
-    file_t *linked = (flags & O_NOFOLLOW) ? 0 : proc_fd_link(p, path);
-    if (linked && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
-    if (linked && linked->pipe) r = pipe_open(linked->pipe, (uint32_t)flags, &f);
-    else if (linked && linked->node) r = vfs_open_node(linked->node, (uint32_t)flags & ~(uint32_t)O_CREAT, &f);
-    else r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)mode, p->grp->umask, &f);
-    if (r) return r;
+    long r;
+    if (p->open_wait) {  /* a FIFO open waiting for the other side: has it opened since? */
+        f = p->open_wait;
+        if (fifo_partner(f) == p->open_count) return block_on(p, f, nr, a);
+        p->open_wait = 0;
+    } else {
+        if ((r = get_path(p, a[1], path)) || (r = at_dir(p, dirfd, path, &dir))) return r;
+        file_t *linked = (flags & O_NOFOLLOW) ? 0 : proc_fd_link(p, path);
+        if (linked && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+        if (linked && linked->pipe && !linked->node) r = pipe_open(linked->pipe, (uint32_t)flags, &f);
+        else if (linked && linked->node) r = vfs_open_node(linked->node, (uint32_t)flags & ~(uint32_t)O_CREAT, &f);
+        else r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)a[3], p->grp->umask, &f);
+        if (r) return r;
+        if (fifo_need_wait(f)) {
+            p->open_wait = f;
+            p->open_count = fifo_partner(f);
+            return block_on(p, f, nr, a);
+        }
+    }
     r = fd_alloc(p, f, 0, (flags & O_CLOEXEC) != 0);
     if (r < 0) file_put(f);
     return r;
@@ -251,7 +281,7 @@ static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf,
         file_t *f = fd_file(p, (uint64_t)dirfd);
         if (dirfd == AT_FDCWD) n = p->grp->cwd;
         else if (!f) return -EBADF;
-        else if (f->pipe) { pipe_stat(f->pipe, st); return copy_out(p, ubuf, st, 128); }
+        else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return copy_out(p, ubuf, st, 128); }
         else n = f->node;
     } else {
         file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
@@ -268,7 +298,7 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
     file_t *f = fd_file(p, fd);
     uint8_t st[128];
     if (!f) return -EBADF;
-    if (f->pipe) {
+    if (f->pipe && !f->node) {
         pipe_stat(f->pipe, st);
     } else {
         vnode_stat(f->node, st);
@@ -285,7 +315,111 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
 #define F_SETLK 6
 #define F_SETLKW 7
 #define F_DUPFD_CLOEXEC 1030
-static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg)
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+enum { EOVERFLOW_ = 75 };
+
+/* Wait for a lock on n: the call runs again whenever n's locks change. */
+static long block_on_locks(proc_t *p, vnode_t *n, uint64_t nr, uint64_t a[6])
+{
+    io_wait_mark(p);
+    p->state = P_IO;
+    p->wait_obj = &n->locks;
+    p->sys_nr = nr;
+    memcpy(p->sys_args, a, sizeof(p->sys_args));
+    return SYSCALL_NO_REPLY;
+}
+
+/* The byte range of a struct flock (b) on f, as Linux computes it: 0 or -errno. */
+static long flock_range(file_t *f, const uint8_t *b, uint64_t *pstart, uint64_t *pend)
+{
+    int16_t whence = *(const int16_t *)(b + 2);
+    int64_t start = *(const int64_t *)(b + 8), len = *(const int64_t *)(b + 16);
+    int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->off : whence == 2 ? (int64_t)f->node->size : -1;
+    if (base < 0) return -EINVAL;
+    if (start > 0 && base > (int64_t)LOCK_MAX - start) return -EOVERFLOW_;
+    start += base;
+    if (start < 0) return -EINVAL;
+    uint64_t end;
+    if (len > 0) {
+        if ((uint64_t)len - 1 > LOCK_MAX - (uint64_t)start) return -EOVERFLOW_;
+        end = (uint64_t)start + (uint64_t)len - 1;
+    } else if (len < 0) {
+        if (start + len < 0) return -EINVAL;
+        end = (uint64_t)start - 1;
+        start += len;
+    } else {
+        end = LOCK_MAX;
+    }
+    *pstart = (uint64_t)start;
+    *pend = end;
+    return 0;
+}
+
+/*
+ * Would p, waiting for the POSIX lock l, close a cycle of waiting processes? Follow the owners: the
+ * owner of l waits in F_SETLKW for a lock whose owner waits ... and so on back to p (EDEADLK).
+ * Only POSIX locks take part, as on Linux.
+ */
+static int lock_deadlock(proc_t *p, vlock_t *l)
+{
+    for (int steps = 0; l && l->pid > 0 && steps < 16; steps++) {
+        if (l->owner == (uint64_t)p->grp->tgid) return 1;
+        proc_t *w = 0;
+        for (int i = 0; i < MAX_PROCS && !w; i++) {
+            proc_t *t = &procs[i];
+            if (t->state == P_IO && t->sys_nr == LINUX_SYS_fcntl && t->sys_args[1] == F_SETLKW &&
+                (uint64_t)t->grp->tgid == l->owner) w = t;
+        }
+        if (!w) return 0;
+        file_t *f = fd_file(w, w->sys_args[0]);
+        uint8_t b[32];
+        uint64_t start, end;
+        if (!f || !f->node || copy_in(w, b, w->sys_args[2], 32) || flock_range(f, b, &start, &end)) return 0;
+        l = lock_conflict(f->node, 0, (uint64_t)w->grp->tgid, *(int16_t *)b, start, end);
+    }
+    return 0;
+}
+
+/* F_GETLK, F_SETLK(W) and their OFD forms; struct flock: type, whence (shorts), start, len, pid. */
+static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t nr, uint64_t a[6])
+{
+    uint8_t b[32];
+    uint64_t start, end;
+    if (copy_in(p, b, arg, 32)) return -EFAULT;
+    int16_t type = *(int16_t *)b;
+    int32_t pid = *(int32_t *)(b + 24);
+    int ofd = cmd >= F_OFD_GETLK, get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+    if (get && type != F_RDLCK && type != F_WRLCK) return -EINVAL;
+    vnode_t *n = f->node;
+    if (!n) return -EINVAL;  /* anonymous pipes have no node to lock here */
+    long r = flock_range(f, b, &start, &end);
+    if (r) return r;
+    if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) return -EINVAL;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (!get && ((type == F_RDLCK && acc == O_WRONLY) || (type == F_WRLCK && acc == O_RDONLY))) return -EBADF;
+    if (ofd && pid != 0) return -EINVAL;
+    uint64_t owner = ofd ? (uint64_t)f : (uint64_t)p->grp->tgid;
+    if (get) {
+        vlock_t *l = lock_conflict(n, 0, owner, type, start, end);
+        *(int16_t *)b = l ? l->type : F_UNLCK;
+        if (l) {
+            *(int16_t *)(b + 2) = 0;
+            *(int64_t *)(b + 8) = (int64_t)l->start;
+            *(int64_t *)(b + 16) = l->end == LOCK_MAX ? 0 : (int64_t)(l->end - l->start + 1);
+            *(int32_t *)(b + 24) = l->pid;
+        }
+        return copy_out(p, arg, b, 32);
+    }
+    r = lock_set(n, 0, owner, ofd ? -1 : p->grp->tgid, type, start, end);
+    if (r == -EAGAIN && cmd == F_SETLKW && lock_deadlock(p, lock_conflict(n, 0, owner, type, start, end)))
+        return -35; /* EDEADLK */
+    if (r == -EAGAIN && (cmd == F_SETLKW || cmd == F_OFD_SETLKW)) return block_on_locks(p, n, nr, a);
+    return r;
+}
+
+static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a[6])
 {
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
@@ -298,11 +432,9 @@ static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg)
     case F_SETFD: p->grp->cloexec[fd] = arg & 1; return 0;
     case F_GETFL: return f->flags & ~(uint32_t)O_CLOEXEC;
     case F_SETFL: f->flags = (f->flags & ~(uint32_t)(O_APPEND | O_NONBLOCK)) | ((uint32_t)arg & (O_APPEND | O_NONBLOCK)); return 0;
-    case F_GETLK: {  /* no other process holds a lock here: report F_UNLCK */
-        int16_t type = 2;
-        return copy_out(p, arg, &type, 2);
-    }
-    case F_SETLK: case F_SETLKW: return 0;  /* record locks: a single writer at a time is not enforced yet */
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+        if (f->flags & O_PATH) return -EBADF;
+        return sys_lock(p, f, cmd, arg, LINUX_SYS_fcntl, a);
     }
     return -EINVAL;
 }
@@ -433,7 +565,178 @@ void io_run_wakeups(void)
     }
 }
 
+static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+
+/* The file syscalls run with the caller's credentials in the VFS. */
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
+{
+    set_cred(p->grp, 0);
+    long r = fd_syscall_as(p, nr, a, handled);
+    vfs_cred = 0;
+    return r;
+}
+
+/* chmod: the owner or root; a non-root owner outside the file's group loses the set-group-ID bit. */
+static long do_chmod(vnode_t *n, uint32_t mode)
+{
+    if (!vfs_owner_or_root(n)) return -EPERM;
+    mode &= 07777;
+    if ((mode & 02000) && vfs_cred->uid && !vfs_in_group(n->gid) && (n->mode & S_IFMT) != S_IFDIR) mode &= ~02000u;
+    n->mode = (n->mode & S_IFMT) | mode;
+    n->ctime = vfs_now();
+    return 0;
+}
+
+/* chown: root changes anything; the owner may only set the group to one of its groups. A change of
+ * a non-directory clears set-user-ID (and set-group-ID when group execute is set), as Linux does. */
+static long do_chown(vnode_t *n, uint32_t uid, uint32_t gid)
+{
+    int root = !vfs_cred || vfs_cred->uid == 0;
+    if (uid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && uid == n->uid)) return -EPERM;
+    if (gid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && (gid == n->gid || vfs_in_group(gid)))) return -EPERM;
+    if ((n->mode & S_IFMT) != S_IFDIR) {
+        n->mode &= ~04000u;
+        if (n->mode & 010) n->mode &= ~02000u;
+    }
+    if (uid != (uint32_t)-1) n->uid = uid;
+    if (gid != (uint32_t)-1) n->gid = gid;
+    n->ctime = vfs_now();
+    return 0;
+}
+
+/* ---- select: pselect6 over the same readiness as ppoll ---- */
+/* A temporary signal mask for the wait (ppoll, pselect6); the old one returns with the answer, or
+ * through the signal frame when a handler interrupts the wait. */
+static long poll_set_mask(proc_t *p, uint64_t umask)
+{
+    uint64_t m;
+    if (p->poll_masked || !umask) return 0;
+    if (copy_in(p, &m, umask, 8)) return -EFAULT;
+    p->saved_mask = p->sigmask;
+    p->has_saved_mask = 1;
+    p->sigmask = m & ~((1UL << 8) | (1UL << 18));
+    p->poll_masked = 1;
+    return 0;
+}
+
+static void poll_restore_mask(proc_t *p)
+{
+    if (!p->poll_masked) return;
+    p->sigmask = p->saved_mask;
+    p->has_saved_mask = 0;
+    p->poll_masked = 0;
+}
+
+/* The time left of a ppoll/pselect6 deadline, written back for pselect6 as Linux does. */
+static void select_update_timeout(proc_t *p, int expired)
+{
+    int arg = p->sys_nr == LINUX_SYS_pselect6 ? 4 : p->sys_nr == LINUX_SYS_ppoll ? 2 : -1;
+    if (arg < 0 || !p->sys_args[arg]) return;
+    uint64_t ts[2] = { 0, 0 };
+    if (expired) {
+    } else if (p->wake_at) {
+        uint64_t now = read_cntvct(), f = read_cntfrq();
+        if (p->wake_at > now) {
+            uint64_t left = p->wake_at - now;
+            ts[0] = left / f;
+            ts[1] = left % f * 1000000000ULL / f;
+        }
+    } else if (copy_in(p, ts, p->sys_args[arg], 16)) {
+        return;
+    }
+    copy_out(p, p->sys_args[arg], ts, 16);
+}
+
+/* pselect6(n, in, out, ex, timeout, {sigmask, size}): the sets are rewritten with what is ready. */
+static long sys_pselect6(proc_t *p, uint64_t a[6])
+{
+    int64_t n = (int64_t)(int)a[0];
+    uint64_t sets[3][MAX_FDS / 64], res[3][MAX_FDS / 64];
+    if (n < 0) return -EINVAL;
+    if (n > MAX_FDS) n = MAX_FDS;  /* descriptors beyond the table cannot be open */
+    uint64_t words = ((uint64_t)n + 63) / 64, bytes = ((uint64_t)n + 7) / 8;
+    memset(sets, 0, sizeof(sets));
+    memset(res, 0, sizeof(res));
+    for (int k = 0; k < 3; k++)
+        if (a[1 + k] && bytes && copy_in(p, sets[k], a[1 + k], bytes)) return -EFAULT;
+    uint64_t ts[2] = { 1, 0 };
+    if (a[4]) {
+        if (copy_in(p, ts, a[4], 16)) return -EFAULT;
+        if ((int64_t)ts[0] < 0 || ts[1] >= 1000000000ULL) return -EINVAL;
+    }
+    if (a[5] && !p->poll_masked) {
+        uint64_t sm[2];
+        if (copy_in(p, sm, a[5], 16)) return -EFAULT;
+        if (sm[0]) {
+            if (sm[1] != 8) return -EINVAL;
+            long r = poll_set_mask(p, sm[0]);
+            if (r) return r;
+        }
+    }
+    int ready = 0;
+    if (bytes && (uint64_t)n % 64) for (int k = 0; k < 3; k++) sets[k][words - 1] &= (1UL << (n % 64)) - 1;
+    for (uint64_t w = 0; w < words; w++) {
+        uint64_t all = sets[0][w] | sets[1][w] | sets[2][w];
+        while (all) {
+            int b = __builtin_ctzl(all);
+            all &= all - 1;
+            file_t *f = fd_file(p, w * 64 + (uint64_t)b);
+            if (!f) { poll_restore_mask(p); return -EBADF; }
+            int ev = file_poll(f, 1 | 4);
+            uint64_t bit = 1UL << b;
+            if ((sets[0][w] & bit) && (ev & (1 | 16 | 8))) { res[0][w] |= bit; ready++; }
+            if ((sets[1][w] & bit) && (ev & (4 | 8))) { res[1][w] |= bit; ready++; }
+        }
+    }
+    int now = ready || (a[4] && !ts[0] && !ts[1]);
+    p->sys_nr = LINUX_SYS_pselect6;
+    memcpy(p->sys_args, a, sizeof(p->sys_args));
+    if (!now && sig_deliverable(p)) {  /* the handler runs, then the old mask comes back from its frame */
+        select_update_timeout(p, 0);
+        p->poll_masked = 0;
+        return -EINTR;
+    }
+    if (now) {
+        for (int k = 0; k < 3; k++)
+            if (a[1 + k] && bytes && copy_out(p, a[1 + k], res[k], bytes)) { poll_restore_mask(p); return -EFAULT; }
+        select_update_timeout(p, 0);
+        poll_restore_mask(p);
+        return ready;
+    }
+    if (a[4] && !p->wake_at) {
+        uint64_t f = read_cntfrq();
+        p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
+        if (!p->wake_at) p->wake_at = 1;
+        sleepers++;
+    }
+    io_wait_mark(p);
+    p->state = P_POLL;
+    return SYSCALL_NO_REPLY;
+}
+
+long fd_poll_timeout(proc_t *t)
+{
+    if (t->sys_nr == LINUX_SYS_pselect6) {  /* nothing became ready: empty sets, no time left */
+        static const uint64_t zero[MAX_FDS / 64];
+        int64_t n = (int64_t)(int)t->sys_args[0];
+        uint64_t bytes = ((uint64_t)(n > MAX_FDS ? MAX_FDS : n) + 7) / 8;
+        for (int k = 0; k < 3; k++) if (t->sys_args[1 + k] && bytes) copy_out(t, t->sys_args[1 + k], zero, bytes);
+    }
+    select_update_timeout(t, 1);
+    poll_restore_mask(t);
+    return 0;
+}
+
+void fd_set_cred(proc_t *p) { set_cred(p->grp, 0); }
+
+void fd_wait_cancel(proc_t *t, int signal)
+{
+    if (t->open_wait) { file_put(t->open_wait); t->open_wait = 0; }
+    if (signal && t->state == P_POLL) select_update_timeout(t, 0);
+    t->poll_masked = 0;  /* the signal frame holds the old mask */
+}
+
+static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
 {
     static char path[VFS_PATH_MAX], path2[VFS_PATH_MAX];
     proc_t *g = p->grp;
@@ -447,7 +750,7 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_writev: return do_rw(p, nr, a, 1, 1, 0);
     case LINUX_SYS_pread64: return do_rw(p, nr, a, 0, 0, 1);
     case LINUX_SYS_pwrite64: return do_rw(p, nr, a, 1, 0, 1);
-    case LINUX_SYS_openat: return sys_openat(p, (int64_t)(int)a[0], a[1], a[2], a[3]);
+    case LINUX_SYS_openat: return sys_openat(p, nr, a);
     case LINUX_SYS_close:
         if (!fd_file(p, a[0])) return -EBADF;
         fd_close(g, a[0]);
@@ -474,7 +777,18 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         g->cloexec[a[1]] = (a[2] & O_CLOEXEC) != 0;
         return (long)a[1];
     }
-    case LINUX_SYS_fcntl: return sys_fcntl(p, a[0], a[1], a[2]);
+    case LINUX_SYS_fcntl: return sys_fcntl(p, a[0], a[1], a[2], a);
+    case LINUX_SYS_flock: {  /* whole-file locks of the open file description */
+        file_t *f = fd_file(p, a[0]);
+        if (!f || (f->flags & O_PATH)) return -EBADF;
+        uint64_t op = a[1] & ~4UL;
+        int type = op == 1 ? F_RDLCK : op == 2 ? F_WRLCK : op == 8 ? F_UNLCK : -1;
+        if (type < 0) return -EINVAL;
+        if (!f->node) return -EINVAL;
+        r = lock_set(f->node, 1, (uint64_t)f, p->grp->tgid, type, 0, LOCK_MAX);
+        if (r == -EAGAIN && !(a[1] & 4)) return block_on_locks(p, f->node, nr, a);
+        return r;
+    }
     case LINUX_SYS_ioctl: return sys_ioctl(p, a[0], a[1], a[2]);
     case LINUX_SYS_pipe2: {
         file_t *rf, *wf;
@@ -502,6 +816,7 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_chroot:
         if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
         if ((n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
+        if ((r = vfs_permission(n, MAY_EXEC))) return r;
         if (nr == LINUX_SYS_chroot) {
             /* one namespace for now: a root other than / is refused (and said), never faked */
             if (g->euid != 0) return -EPERM;
@@ -517,6 +832,7 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         file_t *f = fd_file(p, a[0]);
         if (!f) return -EBADF;
         if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
+        if ((r = vfs_permission(f->node, MAY_EXEC))) return r;
         vnode_ref(f->node);
         vnode_put(g->cwd);
         g->cwd = f->node;
@@ -562,38 +878,42 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) || (r = at_dir(p, (int64_t)(int)a[2], path2, &dir2))) return r;
         return vfs_rename(dir, path, dir2, path2, (uint32_t)a[4]);
     case LINUX_SYS_faccessat:
-    case LINUX_SYS_faccessat2:
-        if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
-            (r = vfs_lookup(dir, path, 1, &n))) return r;
+    case LINUX_SYS_faccessat2: {
+        /* the real ids check, unless AT_EACCESS (0x200); also AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH */
+        uint64_t flags = nr == LINUX_SYS_faccessat2 ? a[3] : 0;
         if (a[2] & ~7UL) return -EINVAL;
-        if ((a[2] & 1) && g->euid == 0 && !(n->mode & 0111) && (n->mode & S_IFMT) != S_IFDIR) return -EACCES_;
-        return 0;
+        if (flags & ~(uint64_t)(0x200 | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+        if (!(flags & 0x200)) set_cred(g, 1);
+        if ((r = get_path(p, a[1], path))) return r;
+        if (!path[0] && (flags & AT_EMPTY_PATH)) {
+            file_t *f = fd_file(p, a[0]);
+            if ((int)a[0] == AT_FDCWD) n = g->cwd;
+            else if (!f) return -EBADF;
+            else if (!f->node) return 0;
+            else n = f->node;
+        } else if ((r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
+                   (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
+        return vfs_permission(n, (int)(a[2] & 7));
+    }
     case LINUX_SYS_fchmodat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
             (r = vfs_lookup(dir, path, 1, &n))) return r;
-        n->mode = (n->mode & S_IFMT) | ((uint32_t)a[2] & 07777);
-        n->ctime = vfs_now();
-        return 0;
+        return do_chmod(n, (uint32_t)a[2]);
     case LINUX_SYS_fchmod: {
         file_t *f = fd_file(p, a[0]);
-        if (!f) return -EBADF;
+        if (!f || (f->flags & O_PATH)) return -EBADF;
         if (!f->node) return 0;
-        f->node->mode = (f->node->mode & S_IFMT) | ((uint32_t)a[1] & 07777);
-        return 0;
+        return do_chmod(f->node, (uint32_t)a[1]);
     }
     case LINUX_SYS_fchownat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
             (r = vfs_lookup(dir, path, !(a[4] & AT_SYMLINK_NOFOLLOW), &n))) return r;
-        if (g->euid != 0) return -EPERM;
-        if ((int32_t)a[2] != -1) n->uid = (uint32_t)a[2];
-        if ((int32_t)a[3] != -1) n->gid = (uint32_t)a[3];
-        return 0;
+        return do_chown(n, (uint32_t)a[2], (uint32_t)a[3]);
     case LINUX_SYS_fchown: {
         file_t *f = fd_file(p, a[0]);
-        if (!f) return -EBADF;
-        if (g->euid != 0) return -EPERM;
-        if (f->node) { if ((int32_t)a[1] != -1) f->node->uid = (uint32_t)a[1]; if ((int32_t)a[2] != -1) f->node->gid = (uint32_t)a[2]; }
-        return 0;
+        if (!f || (f->flags & O_PATH)) return -EBADF;
+        if (!f->node) return g->euid ? -EPERM : 0;
+        return do_chown(f->node, (uint32_t)a[1], (uint32_t)a[2]);
     }
     case LINUX_SYS_utimensat: {
         uint64_t ts[4];
@@ -606,8 +926,14 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             n = f->node;
         }
         uint64_t now = vfs_now();
-        if (!a[2]) { n->atime = n->mtime = now; return 0; }
-        if (copy_in(p, ts, a[2], 32)) return -EFAULT;
+        if (a[2] && copy_in(p, ts, a[2], 32)) return -EFAULT;
+        /* times of one's choosing: the owner or root; "now": also whoever may write the file */
+        int explicit_time = a[2] && ((ts[1] != 0x3fffffff && ts[1] != 0x3ffffffe) || (ts[3] != 0x3fffffff && ts[3] != 0x3ffffffe));
+        if (!vfs_owner_or_root(n)) {
+            if (explicit_time) return -EPERM;
+            if (vfs_permission(n, MAY_WRITE)) return -EACCES_;
+        }
+        if (!a[2]) { n->atime = n->mtime = now; n->ctime = now; return 0; }
         for (int i = 0; i < 2; i++) {
             if (ts[2 * i + 1] == 0x3ffffffe) continue;               /* UTIME_OMIT */
             uint64_t v = ts[2 * i + 1] == 0x3fffffff ? now : ts[2 * i] * 1000000000ULL + ts[2 * i + 1];
@@ -625,6 +951,9 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_truncate:
         if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
         if ((int64_t)a[1] < 0) return -EINVAL;
+        if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR_;
+        if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
+        if ((r = vfs_permission(n, MAY_WRITE))) return r;
         return file_truncate(n, a[1]);
     case LINUX_SYS_sendfile: {
         /* sendfile(out, in, offset*, count): through a buffer here (the servers share memory later) */
@@ -701,15 +1030,24 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return copy_out(p, a[1], sf, sizeof(sf));
     }
     case LINUX_SYS_fsync: case LINUX_SYS_fdatasync: return fd_file(p, a[0]) ? 0 : -EBADF;
+    case LINUX_SYS_pselect6: return sys_pselect6(p, a);
     case LINUX_SYS_ppoll: {
-        long ready = sys_ppoll(p, a);
-        if (ready != 0 || (a[2] && ({ uint64_t ts[2] = { 1, 1 }; copy_in(p, ts, a[2], 16); !ts[0] && !ts[1]; }))) return ready;
-        if (sig_deliverable(p)) return -EINTR;
+        if (a[3] && !p->poll_masked) {
+            if (a[4] != 8) return -EINVAL;
+            if ((r = poll_set_mask(p, a[3]))) return r;
+        }
         p->sys_nr = nr;
         memcpy(p->sys_args, a, sizeof(p->sys_args));
+        long ready = sys_ppoll(p, a);
+        if (ready != 0 || (a[2] && ({ uint64_t ts[2] = { 1, 1 }; copy_in(p, ts, a[2], 16); !ts[0] && !ts[1]; }))) {
+            if (ready >= 0) select_update_timeout(p, 0);
+            poll_restore_mask(p);
+            return ready;
+        }
+        if (sig_deliverable(p)) { select_update_timeout(p, 0); p->poll_masked = 0; return -EINTR; }
         if (a[2] && !p->wake_at) {
             uint64_t ts[2], f = read_cntfrq();
-            if (copy_in(p, ts, a[2], 16)) return -EFAULT;
+            if (copy_in(p, ts, a[2], 16)) { poll_restore_mask(p); return -EFAULT; }
             p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
             if (!p->wake_at) p->wake_at = 1;
             sleepers++;

@@ -14,8 +14,10 @@ void ident_init(proc_t *c, proc_t *parent)
         memcpy(c->groups, g->groups, sizeof(c->groups));
         c->ngroups = g->ngroups;
         memcpy(c->rlim, g->rlim, sizeof(c->rlim));
+        c->umask = g->umask;  /* fork keeps the file creation mask */
         return;
     }
+    c->umask = 022;        /* Linux's init starts with this one */
     c->pgid = c->sid = 0;  /* as Linux's init: session and group 0 */
     for (int i = 0; i < 16; i++) c->rlim[i][0] = c->rlim[i][1] = RLIM_INF;
     c->rlim[3][0] = 8UL << 20;               /* RLIMIT_STACK */

@@ -169,7 +169,7 @@ long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf)
         vnode_t *n;
         long r = vfs_lookup(p->grp->cwd ? p->grp->cwd : vfs_root(), path, 1, &n);
         if (r) return r;
-        if ((n->mode & S_IFMT) != S_IFREG || !(n->mode & 0111)) return -EACCES;
+        if ((n->mode & S_IFMT) != S_IFREG || vfs_permission(n, MAY_EXEC)) return -EACCES;
         uint8_t head[256];
         long got = vnode_read(n, head, sizeof(head) - 1, 0);
         if (got >= 2 && head[0] == '#' && head[1] == '!') {
@@ -220,7 +220,10 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
     vnode_t *elf;
     static char name[VFS_PATH_MAX];  /* a script's own name, not its interpreter's, names the process */
     memcpy(name, path, strlen(path) + 1);
-    if ((r = exec_resolve(p, path, argv, &elf))) return r;
+    fd_set_cred(p);  /* search and execute permission as the caller */
+    r = exec_resolve(p, path, argv, &elf);
+    vfs_cred = 0;
+    if (r) return r;
     /* the other threads of the process end; the new image runs in this one */
     for (int i = 0; i < MAX_PROCS; i++)
         if (&procs[i] != p && procs[i].grp == p->grp && live(&procs[i])) thread_exit(&procs[i], 0);
@@ -328,6 +331,7 @@ static void child_exited(proc_t *c)
 static void thread_teardown(proc_t *t)
 {
     if (t->wake_at) { sleepers--; t->wake_at = 0; }
+    fd_wait_cancel(t, 0);
     psn_tcb_suspend(t->tcb);
     psn_cnode_delete(PSN_CAP_CNODE, t->reply);  /* an unanswered call of a waiting thread */
     if (t->clear_tid) {

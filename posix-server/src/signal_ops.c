@@ -140,8 +140,14 @@ static void interrupt_wait(proc_t *p)
     if (!sig) return;  /* ignored: keep waiting */
     uint64_t r[PSN_NUM_REGS];
     regs_read_all(p, r);
-    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) && (p->sys_nr == LINUX_SYS_wait4 || p->sys_nr == LINUX_SYS_waitid);
-    if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
+    /* Linux restarts these under SA_RESTART: wait4/waitid, and the file calls that wait (read, write,
+     * a FIFO's open, F_SETLKW, flock); poll and select end with EINTR. A write that moved some bytes
+     * answers their count. */
+    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) &&
+                  (p->sys_nr == LINUX_SYS_wait4 || p->sys_nr == LINUX_SYS_waitid || p->state == P_IO);
+    if (p->state == P_IO || p->state == P_POLL) fd_wait_cancel(p, 1);
+    if (p->state == P_IO && p->io_done) { r[0] = p->io_done; p->io_done = 0; }
+    else if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
     else r[0] = (uint64_t)-EINTR;
     if (p->wake_at) { p->wake_at = 0; sleepers--; }
     p->state = P_RUN;
@@ -216,7 +222,8 @@ void sig_send(proc_t *p, int sig, int code, int from_pid)
     p->pending |= 1UL << (sig - 1);
     if (!sig_deliverable(p)) return;            /* blocked: it stays pending */
     if (p == current_caller) return;            /* delivered when its syscall is answered */
-    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX)
+    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX ||
+        p->state == P_IO || p->state == P_POLL)
         interrupt_wait(p);
     else if (p->state == P_RUN) interrupt_running(p);
 }

@@ -277,7 +277,8 @@ void posix_timer_tick(void)
         if (p->wake_at && p->wake_at <= now) {
             p->wake_at = 0;
             sleepers--;
-            long r = p->state == P_SIGWAIT ? -EAGAIN : p->state == P_FUTEX ? -110 /* ETIMEDOUT */ : 0;
+            long r = p->state == P_SIGWAIT ? -EAGAIN : p->state == P_FUTEX ? -110 /* ETIMEDOUT */ :
+                     p->state == P_POLL ? fd_poll_timeout(p) : 0;
             p->state = P_RUN;
             proc_reply(p, r);
         }

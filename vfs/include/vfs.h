@@ -54,6 +54,8 @@ typedef struct vnode {
     char *link;                    /* symlinks */
     int refs;                      /* open files, cwds and directory entries holding it */
     uint32_t fs;                   /* the file system it belongs to: its index in vfs_mounts */
+    struct pipe *fifo;             /* FIFOs: the pipe while the FIFO is open */
+    struct vlock *locks;           /* record locks and flock locks (lock.c); waiters wait on &locks */
 } vnode_t;
 
 struct dentry { char *name; vnode_t *node; dentry_t *next; };
@@ -63,13 +65,16 @@ typedef struct pipe {
     uint64_t head, len;            /* ring: len bytes from head */
     int readers, writers;
     uint64_t ino;                  /* as fstat and /proc/<pid>/fd ("pipe:[ino]") show it */
+    uint32_t r_opens, w_opens;     /* FIFOs: opens so far, by readers and by writers (a blocked open
+                                      waits until the other side's count moves) */
 } pipe_t;
 
 typedef struct file {
-    vnode_t *node;                 /* 0 for pipes */
-    pipe_t *pipe;
+    vnode_t *node;                 /* 0 for pipes; the FIFO's node for a FIFO */
+    pipe_t *pipe;                  /* pipes and FIFOs */
     uint64_t off;
     uint32_t flags;                /* O_* status flags and access mode */
+    uint32_t fifo_w;               /* a FIFO reader: no POLLHUP while the writers' open count is this */
     int refs;
 } file_t;
 
@@ -80,6 +85,19 @@ void *vfs_wait_object(file_t *f);             /* what a blocked call on f waits 
 void vfs_init(const uint8_t *cpio, uint64_t size);
 vnode_t *vfs_root(void);
 uint64_t vfs_now(void);
+
+/*
+ * Whose call the VFS serves: the permission checks use it, and new nodes belong to it. The caller
+ * sets it for the duration of a process's call; 0 is the server itself (no checks, new nodes root's).
+ */
+typedef struct vfs_cred { uint32_t uid, gid; int ngroups; const uint32_t *groups; } vfs_cred_t;
+extern const vfs_cred_t *vfs_cred;
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+long vfs_permission(vnode_t *n, int mask);   /* 0 or -EACCES, for vfs_cred, as Linux's generic_permission */
+int vfs_owner_or_root(vnode_t *n);           /* vfs_cred owns n or is root (Linux's inode_owner_or_capable) */
+int vfs_in_group(uint32_t gid);
 
 /* paths: lookup relative to dir; follow: the last component's symlink is followed */
 long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out);
@@ -142,6 +160,29 @@ void *vfs_frame_ptr(uint32_t f);              /* its contents */
 long vnode_frame(vnode_t *n, uint64_t idx, uint32_t *frame);
 /* A regular file of size bytes in no directory (shared anonymous memory); one reference. */
 vnode_t *vnode_anon(uint64_t size);
+/* FIFOs: vfs_open of a FIFO makes f, counted as a reader and/or writer. If fifo_need_wait(f), an
+ * open without O_NONBLOCK waits until the other side opens: fifo_partner(f) moves from its value
+ * when the wait began (it counts the other side's opens). */
+long fifo_attach(file_t *f);
+int fifo_need_wait(file_t *f);
+uint32_t fifo_partner(file_t *f);
+
+/* Record locks (POSIX and open file description locks share one space) and flock locks. Ranges are
+ * inclusive; LOCK_MAX is "to the end of the file". owner: a process's tgid (POSIX locks) or an open
+ * file's address (OFD and flock locks); pid is what F_GETLK reports (-1 for OFD locks). */
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+#define LOCK_MAX 0x7fffffffffffffffULL
+typedef struct vlock {
+    uint64_t start, end, owner;
+    int pid;
+    short type, flock;
+    struct vlock *next;
+} vlock_t;
+vlock_t *lock_conflict(vnode_t *n, int flock, uint64_t owner, int type, uint64_t start, uint64_t end);
+long lock_set(vnode_t *n, int flock, uint64_t owner, int pid, int type, uint64_t start, uint64_t end);
+void lock_release(vnode_t *n, uint64_t owner);   /* every lock of owner on n, of both kinds */
 
 /* character devices: rdev major << 8 | minor */
 #define DEV_NULL 0x103

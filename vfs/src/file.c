@@ -18,13 +18,17 @@ void file_put(file_t *f)
     if (--f->refs > 0) return;
     if (f->pipe) {
         pipe_t *p = f->pipe;
-        if ((f->flags & O_ACCMODE) == O_RDONLY) p->readers--; else p->writers--;
+        uint32_t acc = f->flags & O_ACCMODE;
+        if (acc != O_WRONLY) p->readers--;
+        if (acc != O_RDONLY) p->writers--;
         vfs_event(p);
-        if (!p->readers && !p->writers) {
+        if (!p->readers && !p->writers) {  /* a FIFO's data goes with its last opener, as on Linux */
+            if (f->node && f->node->fifo == p) f->node->fifo = 0;
             for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) heap_free(p->pg[i], PG);
             heap_free(p, sizeof(*p));
         }
     }
+    if (f->node && f->node->locks) lock_release(f->node, (uint64_t)f);  /* its OFD and flock locks */
     if (f->node) vnode_put(f->node);
     heap_free(f, sizeof(*f));
 }
@@ -181,10 +185,10 @@ static long dev_write(vnode_t *n, const uint8_t *buf, uint64_t len)
 }
 
 /* ---- pipes ---- */
+static pipe_t *pipe_new(void);
 long pipe_create(file_t **r, file_t **w, uint32_t flags)
 {
-    pipe_t *p = heap_alloc(sizeof(pipe_t));
-    for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) p->pg[i] = heap_alloc(PG);
+    pipe_t *p = pipe_new();
     p->readers = p->writers = 1;
     static uint64_t pipe_ino = 4000;
     p->ino = pipe_ino++;
@@ -210,6 +214,39 @@ long pipe_open(pipe_t *p, uint32_t flags, file_t **out)
     vfs_event(p);
     *out = f;
     return 0;
+}
+
+static pipe_t *pipe_new(void)
+{
+    pipe_t *p = heap_alloc(sizeof(pipe_t));
+    for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) p->pg[i] = heap_alloc(PG);
+    return p;
+}
+
+/* A FIFO's open file f (f->node set): join the node's pipe as reader, writer or both. */
+long fifo_attach(file_t *f)
+{
+    vnode_t *n = f->node;
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && (!n->fifo || !n->fifo->readers)) return -ENXIO;
+    if (!n->fifo) n->fifo = pipe_new();
+    pipe_t *p = f->pipe = n->fifo;
+    if (acc != O_WRONLY) { p->readers++; p->r_opens++; if ((f->flags & O_NONBLOCK) && !p->writers) f->fifo_w = p->w_opens; }
+    if (acc != O_RDONLY) { p->writers++; p->w_opens++; }
+    vfs_event(p);  /* openers waiting for this side */
+    return 0;
+}
+
+int fifo_need_wait(file_t *f)
+{
+    uint32_t acc = f->flags & O_ACCMODE;
+    if (!f->node || !f->pipe || (f->flags & O_NONBLOCK) || acc == O_RDWR) return 0;
+    return acc == O_RDONLY ? !f->pipe->writers : !f->pipe->readers;
+}
+
+uint32_t fifo_partner(file_t *f)
+{
+    return (f->flags & O_ACCMODE) == O_RDONLY ? f->pipe->w_opens : f->pipe->r_opens;
 }
 
 /* Copy between a buffer and the ring at position pos (modulo its size), a page run at a time. */
@@ -360,10 +397,13 @@ int file_poll(file_t *f, int events)
     int r = 0;
     if (f->pipe) {
         pipe_t *p = f->pipe;
-        if ((f->flags & O_ACCMODE) == O_RDONLY) {
+        uint32_t acc = f->flags & O_ACCMODE;
+        if (acc != O_WRONLY) {
             if (p->len) r |= 1;
-            if (!p->writers) r |= 16;
-        } else {
+            /* a FIFO reader that has never seen a writer is not hung up (Linux keeps the count) */
+            if (!p->writers && (!f->node || f->fifo_w != p->w_opens)) r |= 16;
+        }
+        if (acc != O_RDONLY) {
             if (PIPE_SIZE - p->len >= PIPE_BUF) r |= 4;
             if (!p->readers) r |= 8;
         }

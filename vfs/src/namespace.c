@@ -10,7 +10,7 @@ void heap_free(void *p, uint64_t n);
 #define SYSFS_MAGIC 0x62656572
 #define ST_VALID 0x20
 #define ST_RELATIME 0x1000
-enum { ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+enum { ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
        ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16 };
 
 static vnode_t *root;
@@ -26,6 +26,41 @@ uint64_t vfs_now(void)
 }
 
 vnode_t *vfs_root(void) { return root; }
+
+/* ---- permissions (Linux's generic_permission; uid 0 has the capabilities that bypass them) ---- */
+const vfs_cred_t *vfs_cred;
+
+int vfs_in_group(uint32_t gid)
+{
+    if (!vfs_cred || vfs_cred->gid == gid) return 1;
+    for (int i = 0; i < vfs_cred->ngroups; i++) if (vfs_cred->groups[i] == gid) return 1;
+    return 0;
+}
+
+long vfs_permission(vnode_t *n, int mask)
+{
+    if (!vfs_cred) return 0;
+    uint32_t m = n->mode;
+    if (vfs_cred->uid == 0)  /* read and write always; execute if it is a directory or some x bit is set */
+        return !(mask & MAY_EXEC) || (m & S_IFMT) == S_IFDIR || (m & 0111) ? 0 : -EACCES;
+    uint32_t bits = vfs_cred->uid == n->uid ? m >> 6 : vfs_in_group(n->gid) ? m >> 3 : m;
+    return ((uint32_t)mask & ~bits & 7) ? -EACCES : 0;
+}
+
+int vfs_owner_or_root(vnode_t *n) { return !vfs_cred || vfs_cred->uid == 0 || vfs_cred->uid == n->uid; }
+
+static long may_create(vnode_t *dir) { return vfs_permission(dir, MAY_WRITE | MAY_EXEC); }
+
+/* Removing (or replacing) n from dir: write and search on dir; in a sticky directory only the
+ * owner of n or of dir (or root) may. */
+static long may_delete(vnode_t *dir, vnode_t *n)
+{
+    long r = vfs_permission(dir, MAY_WRITE | MAY_EXEC);
+    if (r) return r;
+    if ((dir->mode & 01000) && vfs_cred && vfs_cred->uid != 0 && vfs_cred->uid != n->uid && vfs_cred->uid != dir->uid)
+        return -EPERM;
+    return 0;
+}
 void vnode_ref(vnode_t *n) { n->refs++; }
 
 void vnode_put(vnode_t *n)
@@ -134,6 +169,7 @@ static long walk(vnode_t *dir, const char *path, int follow, int parent_only, vn
         if (len == 0) { *out = cur; if (parent_only) { name[0] = '.'; name[1] = 0; } return 0; }
         if (len > VFS_NAME_MAX) return -ENAMETOOLONG;
         if ((cur->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
+        if (vfs_cred && vfs_cred->uid && vfs_permission(cur, MAY_EXEC)) return -EACCES;
         if (last && parent_only) {
             memcpy(name, s, len);
             name[len] = 0;
@@ -177,7 +213,7 @@ long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *n
     return walk(dir, path, 1, 1, parent, name, &depth);
 }
 
-static int is_dot(const char *n) { return (n[0] == '.' && !n[1]) || (n[0] == '.' && n[1] == '.' && !n[2]); }
+static int is_dot(const char *n) { return n[0] == '.' && (!n[1] || n[1] == '/' || (n[1] == '.' && (!n[2] || n[2] == '/'))); }
 static uint64_t name_len(const char *n) { uint64_t l = strlen(n); return l && n[l - 1] == '/' ? l - 1 : l; }
 
 long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, const char *link)
@@ -190,8 +226,16 @@ long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, con
     if ((parent->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
     if (name[len] == '/' && (mode & S_IFMT) != S_IFDIR) return -ENOENT;
+    if ((r = may_create(parent))) return r;
+    uint32_t t = mode & S_IFMT;
+    if ((t == S_IFCHR || t == 0060000) && vfs_cred && vfs_cred->uid) return -EPERM;  /* CAP_MKNOD */
     vnode_t *n = vnode_new(mode);
     n->fs = parent->fs;
+    /* the creator owns it; a set-group-ID directory gives its group (and the bit to directories) */
+    n->uid = vfs_cred ? vfs_cred->uid : 0;
+    n->gid = vfs_cred ? vfs_cred->gid : 0;
+    if (parent->mode & 02000) { n->gid = parent->gid; if (t == S_IFDIR) n->mode |= 02000; }
+    else if (t != S_IFDIR && (n->mode & 02010) == 02010 && !vfs_in_group(n->gid) && vfs_cred->uid) n->mode &= ~02000u;
     n->rdev = rdev;
     if (link) { n->link = str_dup(link, strlen(link)); n->size = strlen(link); }
     if ((mode & S_IFMT) == S_IFDIR) n->nlink = 1;  /* its "." */
@@ -209,6 +253,7 @@ long vfs_unlink(vnode_t *dir, const char *path, int rmdir)
     if (is_dot(name)) return rmdir ? -EINVAL : -EISDIR;
     dentry_t *d = dir_find(parent, name, len);
     if (!d) return -ENOENT;
+    if ((r = may_delete(parent, d->node))) return r;
     int isdir = (d->node->mode & S_IFMT) == S_IFDIR;
     if (rmdir && !isdir) return -ENOTDIR;
     if (!rmdir && isdir) return -EISDIR;
@@ -231,6 +276,12 @@ long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, i
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
     if (name[len] == '/') return -ENOENT;
     if (n->fs != parent->fs) return -EXDEV;
+    /* protected hardlinks (on in Debian's kernel): another user's file only if it is a regular file,
+     * not set-user-ID (or set-group-ID and group executable), that the caller may read and write */
+    if (!vfs_owner_or_root(n) && ((n->mode & S_IFMT) != S_IFREG || (n->mode & 04000) || (n->mode & 02010) == 02010 ||
+                                  vfs_permission(n, MAY_READ | MAY_WRITE)))
+        return -EPERM;
+    if ((r = may_create(parent))) return r;
     if ((n->mode & S_IFMT) == S_IFDIR) return -EPERM;
     dir_add(parent, name, len, n);
     n->ctime = vfs_now();
@@ -263,8 +314,10 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
     if ((on[ol] == '/' || nn[nl] == '/') && !isdir) return -ENOTDIR;
     if (isdir && is_ancestor(n, np)) return -EINVAL;
     dentry_t *nd = dir_find(np, nn, nl);
+    if (nd && nd->node == n) return 0;
+    if ((r = may_delete(op, n)) || (r = nd ? may_delete(np, nd->node) : may_create(np))) return r;
+    if (isdir && np != op && (r = vfs_permission(n, MAY_WRITE))) return r;  /* its ".." changes */
     if (nd) {
-        if (nd->node == n) return 0;
         if (is_mount_root(nd->node)) return -EBUSY;
         if (flags & RENAME_NOREPLACE) return -EEXIST;
         int tdir = (nd->node->mode & S_IFMT) == S_IFDIR;
@@ -535,13 +588,16 @@ void vfs_init(const uint8_t *b, uint64_t size)
         vfs_mknod(root, devs[i].name, S_IFCHR | devs[i].mode, devs[i].dev, 0);
 }
 
+static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out);
 long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uint32_t umask, file_t **out)
 {
     vnode_t *n;
     uint32_t acc = flags & O_ACCMODE;
     if (acc == 3) return -EINVAL;
     long r = vfs_lookup(dir, path, !(flags & O_NOFOLLOW) || (flags & O_PATH), &n);
+    int created = 0;
     if (r == -ENOENT && (flags & O_CREAT) && !(flags & O_DIRECTORY)) {
+        created = 1;
         uint64_t l = strlen(path);
         if (l && path[l - 1] == '/') return -EISDIR;
         if ((r = vfs_mknod(dir, path, S_IFREG | (mode & 07777 & ~umask), 0, 0))) return r;
@@ -551,23 +607,34 @@ long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uin
     } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
         return -EEXIST;
     }
-    return vfs_open_node(n, flags, out);
+    return open_node(n, flags, created, out);
 }
 
-long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out)
+long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out) { return open_node(n, flags, 0, out); }
+
+/* Open node n; created: this call made it (no permission check, as Linux). */
+static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out)
 {
     uint32_t acc = flags & O_ACCMODE;
+    long r;
     if (acc == 3) return -EINVAL;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;
-    if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_CREAT))) return -EISDIR;
-    if ((flags & O_TRUNC) && t == S_IFREG && acc != O_RDONLY && !(flags & O_PATH)) file_truncate(n, 0);
+    /* O_TRUNC asks for write permission, whatever the type (a directory: EISDIR) */
+    if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))) return -EISDIR;
+    if (!created && !(flags & O_PATH)) {  /* a file this call made is opened without a check */
+        int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
+        if (flags & O_TRUNC) mask |= MAY_WRITE;
+        if ((r = vfs_permission(n, mask))) return r;
+    }
+    if ((flags & O_TRUNC) && t == S_IFREG && !(flags & O_PATH)) file_truncate(n, 0);
     file_t *f = heap_alloc(sizeof(file_t));
     f->node = n;
     vnode_ref(n);
     f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY);
     f->refs = 1;
+    if (t == S_IFIFO && !(flags & O_PATH) && (r = fifo_attach(f))) { f->pipe = 0; file_put(f); return r; }
     *out = f;
     return 0;
 }

@@ -344,6 +344,7 @@ static void thread_teardown(proc_t *t)
 static void process_finish(proc_t *g, int code)
 {
     fd_exit(g);
+    tty_session_exit(g);
     g->exit_code = code;
     g->state = P_ZOMBIE;
     if (g->pid == 1) {
@@ -419,7 +420,10 @@ void proc_continue(proc_t *g)
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *t = &procs[i];
         if (t->grp != g || !live(t)) continue;
-        if (t->stop_reply) { t->stop_reply = 0; proc_reply(t, t->stop_result); }
+        if (t->stop_reply) {
+            t->stop_reply = 0;
+            if (t->stop_result == -ERESTARTSYS) sig_restart(t); else proc_reply(t, t->stop_result);
+        }
         else if (t != current_caller) psn_tcb_resume(t->tcb);
     }
     child_exited(g);

@@ -120,12 +120,32 @@ static void run_handler(proc_t *p, int sig, uint64_t x0)
     regs_write_entry(p, r);
 }
 
+/* Move p back to its svc: the call is made again with its first argument (the rest are unchanged). */
+static void rewind_call(proc_t *p)
+{
+    uint64_t r[PSN_NUM_REGS];
+    regs_read_all(p, r);
+    r[PSN_REG_PC] -= 4;
+    regs_write_range(p, PSN_REG_PC, 1, r);
+}
+
+void sig_restart(proc_t *p)
+{
+    rewind_call(p);
+    proc_reply(p, (long)p->sys_x0);
+}
+
 void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
 {
     m->info = psn_info(0, 1);
     m->mr[0] = (uint64_t)res;
     int sig = take_signal(p);
     if (p->state == P_ZOMBIE) { m->info = 0; return; }
+    if (res == -ERESTARTSYS) {  /* made again unless a handler without SA_RESTART runs */
+        if (!sig || (p->grp->sigactions[sig - 1][1] & SA_RESTART)) { rewind_call(p); res = (long)p->sys_x0; }
+        else res = -EINTR;
+        m->mr[0] = (uint64_t)res;
+    }
     if (!sig) return;
     run_handler(p, sig, (uint64_t)res);
     m->mr[0] = (uint64_t)sig;  /* the reply sets x0: the handler's first argument */
@@ -140,9 +160,14 @@ static void interrupt_wait(proc_t *p)
     if (!sig) return;  /* ignored: keep waiting */
     uint64_t r[PSN_NUM_REGS];
     regs_read_all(p, r);
-    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) && (p->sys_nr == LINUX_SYS_wait4 || p->sys_nr == LINUX_SYS_waitid);
+    /* a read or write waiting for a file: what was written already, else EINTR or made again */
+    int io = p->state == P_IO;
+    uint64_t done = io ? p->io_done : 0;
+    if (io) { p->io_done = 0; p->wait_obj = 0; }
+    int restart = (p->grp->sigactions[sig - 1][1] & SA_RESTART) &&
+                  (p->sys_nr == LINUX_SYS_wait4 || p->sys_nr == LINUX_SYS_waitid || (io && !done));
     if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
-    else r[0] = (uint64_t)-EINTR;
+    else r[0] = done ? done : (uint64_t)-EINTR;
     if (p->wake_at) { p->wake_at = 0; sleepers--; }
     p->state = P_RUN;
     if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
@@ -216,7 +241,8 @@ void sig_send(proc_t *p, int sig, int code, int from_pid)
     p->pending |= 1UL << (sig - 1);
     if (!sig_deliverable(p)) return;            /* blocked: it stays pending */
     if (p == current_caller) return;            /* delivered when its syscall is answered */
-    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX)
+    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX ||
+        p->state == P_IO || p->state == P_POLL)
         interrupt_wait(p);
     else if (p->state == P_RUN) interrupt_running(p);
 }

@@ -1,6 +1,7 @@
 /* The namespace: nodes, directories, path walking, and the boot image unpacked into tmpfs. */
 #include "vfs.h"
 #include "lib.h"
+#include "tty.h"
 
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
@@ -334,10 +335,13 @@ void vfs_init(const uint8_t *b, uint64_t size)
     static const struct { const char *name; uint64_t dev; uint32_t mode; } devs[] = {
         { "/dev/null", DEV_NULL, 0666 }, { "/dev/zero", DEV_ZERO, 0666 }, { "/dev/full", DEV_FULL, 0666 },
         { "/dev/random", DEV_RANDOM, 0666 }, { "/dev/urandom", DEV_URANDOM, 0666 }, { "/dev/tty", DEV_TTY, 0666 },
-        { "/dev/console", DEV_CONSOLE, 0600 }, { "/dev/ttyAMA0", DEV_TTYAMA0, 0620 },
+        { "/dev/console", DEV_CONSOLE, 0600 }, { "/dev/ttyAMA0", DEV_TTYAMA0, 0620 }, { "/dev/ptmx", DEV_PTMX, 0666 },
     };
     for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
         vfs_mknod(root, devs[i].name, S_IFCHR | devs[i].mode, devs[i].dev, 0);
+    /* devpts: /dev/pts/N come and go with the ptys; its own ptmx has mode 0 as Linux's default */
+    vfs_mknod(root, "/dev/pts", S_IFDIR | 0755, 0, 0);
+    vfs_mknod(root, "/dev/pts/ptmx", S_IFCHR, DEV_PTMX, 0);
 }
 
 long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uint32_t umask, file_t **out)
@@ -366,6 +370,11 @@ long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uin
     vnode_ref(n);
     f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY);
     f->refs = 1;
+    if (t == S_IFCHR && (r = tty_open(f))) {
+        vnode_put(n);
+        heap_free(f, sizeof(*f));
+        return r;
+    }
     *out = f;
     return 0;
 }

@@ -190,6 +190,7 @@ void console_irq_init(void);
 void console_irq(void);
 tty_t *ctty_of(proc_t *g);          /* the controlling tty of g's process, or 0 */
 void tty_session_exit(proc_t *g);   /* g's process ends: a session leader gives up its tty */
+void orphan_check(int pgid);        /* an orphaned group with stopped members: SIGHUP, SIGCONT */
 
 /* identity, sessions, limits, accounting (ident_ops.c) */
 long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);

@@ -326,10 +326,22 @@ static int pgrp_orphaned(int pg)
         proc_t *g = &procs[i];
         if (!leader_live(g) || g->pgid != pg) continue;
         proc_t *par = proc_by_pid(g->ppid);
-        if (!par || par->pid == 1) continue;
+        if (!par || par->pid == 1 || par->state == P_ZOMBIE || par->state == P_FREE) continue;
         if (par->grp->pgid != pg && par->grp->sid == g->sid) return 0;
     }
     return 1;
+}
+
+/* A process ended, or its child was given to init: group pg, if now orphaned with a stopped member,
+ * gets SIGHUP and SIGCONT (POSIX: it would otherwise stay stopped with no one to continue it). */
+void orphan_check(int pg)
+{
+    int stopped = 0;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (leader_live(&procs[i]) && procs[i].pgid == pg && procs[i].stopped) stopped = 1;
+    if (!stopped || !pgrp_orphaned(pg)) return;
+    signal_pgrp(pg, 1, 0);
+    signal_pgrp(pg, 18, 0);
 }
 
 /*

@@ -352,12 +352,18 @@ static void process_finish(proc_t *g, int code)
         else printf("persona: init exited with status %d\n", code >> 8);
         psn_halt();
     }
+    static int linked[MAX_PROCS];  /* groups of its children that it linked to its session */
+    int nlinked = 0;
     for (int i = 0; i < MAX_PROCS; i++) {  /* orphans go to init, which reaps them */
         proc_t *c = &procs[i];
         if (c->state == P_FREE || c->grp != c || c->ppid != g->tgid) continue;
         c->ppid = 1;
         if (c->state == P_ZOMBIE) child_exited(c);
+        else if (c->pgid != g->pgid && c->sid == g->sid) linked[nlinked++] = c->pgid;
     }
+    for (int i = 0; i < nlinked; i++) orphan_check(linked[i]);
+    proc_t *gp = proc_by_pid(g->ppid);
+    if (gp && gp->grp->pgid != g->pgid && gp->grp->sid == g->sid) orphan_check(g->pgid);
     child_exited(g);
     proc_t *parent = proc_by_pid(g->ppid);
     if (parent) sig_send(parent, 17, 0, g->pid);  /* SIGCHLD */

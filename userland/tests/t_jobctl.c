@@ -144,6 +144,27 @@ static int leader(const char *name)
     t.c_lflag &= ~TOSTOP;
     tcsetattr(s, TCSANOW, &t);
 
+    /* a group orphaned while a member is stopped gets SIGHUP and SIGCONT */
+    c = fork();
+    if (c == 0) {
+        setpgid(0, 0);
+        pid_t d = fork();
+        if (d == 0) {
+            signal(SIGHUP, on_sig);
+            raise(SIGSTOP);
+            write(p[1], got == SIGHUP ? "h" : "n", 1);
+            _exit(0);
+        }
+        int st;
+        waitpid(d, &st, WUNTRACED);
+        _exit(0);
+    }
+    exit_code(c);
+    struct pollfd pf = { p[0], POLLIN, 0 };
+    r[0] = 0;
+    if (poll(&pf, 1, 3000) == 1) read(p[0], r, 1);
+    CHECK(r[0] == 'h', "a stopped member of a group that becomes orphaned gets SIGHUP and SIGCONT");
+
     /* ^Z to a foreground reader */
     c = bg(late_read);
     tcsetpgrp(s, c);

@@ -36,6 +36,17 @@ static int readable(int fd, int ms)
     return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
 }
 
+static volatile int got;
+static void on_sig(int sig) { got = sig; }
+
+/* A helper that sends sig to us after ms (alarm needs setitimer). */
+static pid_t kick(int ms, int sig)
+{
+    pid_t parent = getpid(), c = fork();
+    if (c == 0) { usleep(ms * 1000); kill(parent, sig); _exit(0); }
+    return c;
+}
+
 static int open_pair(int *m, int *s, char *name)
 {
     *m = posix_openpt(O_RDWR | O_NOCTTY);
@@ -134,6 +145,55 @@ int main(void)
     CHECK_ERR(read(m, buf, 10), EAGAIN, "a non-blocking read of an empty master: EAGAIN");
     fcntl(m, F_SETFL, fl);
     CHECK_ERR(pread(s, buf, 1, 0), ESPIPE, "pread on a tty: ESPIPE");
+    write(m, "p\n", 2);
+    ps.revents = 0;
+    CHECK(poll(&ps, 1, 2000) == 1 && (ps.revents & POLLIN), "poll: a complete line makes the slave readable");
+    read(s, buf, 10);
+    drain(m);
+    write(s, "q", 1);
+    pm.revents = 0;
+    CHECK(poll(&pm, 1, 2000) == 1 && (pm.revents & POLLIN), "poll: slave output makes the master readable");
+    drain(m);
+
+    /* ---- signals end a read that waits for input; SA_RESTART makes it again ---- */
+    struct sigaction sa = { 0 };
+    sa.sa_handler = on_sig;
+    sigaction(SIGUSR1, &sa, 0);
+    got = 0;
+    pid_t k = kick(500, SIGUSR1);
+    CHECK_ERR(read(s, buf, 10), EINTR, "a signal with a handler ends a waiting tty read: EINTR");
+    CHECK(got == SIGUSR1, "and the handler ran");
+    waitpid(k, 0, 0);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, 0);
+    got = 0;
+    pid_t w = fork();
+    if (w == 0) { usleep(1500000); write(m, "late\n", 5); _exit(0); }
+    k = kick(500, SIGUSR1);
+    CHECK(read(s, buf, 10) == 5 && got == SIGUSR1, "with SA_RESTART the read goes on after the handler");
+    waitpid(w, 0, 0);
+    waitpid(k, 0, 0);
+    drain(m);
+    int pp[2];
+    pipe(pp);
+    sa.sa_flags = 0;
+    sigaction(SIGUSR1, &sa, 0);
+    k = kick(500, SIGUSR1);
+    CHECK_ERR(read(pp[0], buf, 10), EINTR, "a signal with a handler ends a waiting pipe read: EINTR");
+    waitpid(k, 0, 0);
+    close(pp[0]);
+    close(pp[1]);
+    signal(SIGUSR1, SIG_DFL);
+
+    /* ---- TIOCGPTPEER, a second pty ---- */
+    int peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    CHECK(peer >= 0 && isatty(peer) && write(peer, "via peer\n", 9) == 9 && read_for(m, buf, 10, 2000) == 10,
+          "TIOCGPTPEER opens the slave");
+    close(peer);
+    int m2 = posix_openpt(O_RDWR | O_NOCTTY);
+    unsigned n2 = n;
+    CHECK(m2 >= 0 && ioctl(m2, TIOCGPTN, &n2) == 0 && n2 != n, "a second posix_openpt gets another number");
+    close(m2);
 
     /* ---- raw mode ---- */
     struct termios raw = t;
@@ -174,7 +234,11 @@ int main(void)
         int ok = fd >= 0;
         int tty = open("/dev/tty", O_RDWR);
         ok = ok && tty >= 0 && tcgetsid(fd) == getpid() && tcgetpgrp(fd) == getpid() && tcgetpgrp(tty) == getpid();
+        got = 0;
+        signal(SIGWINCH, on_sig);
         write(sync[1], ok ? "y" : "n", 1);
+        while (!got) pause();
+        write(sync[1], got == SIGWINCH ? "w" : "n", 1);
         read(fd, buf, 10);  /* ^C ends this */
         _exit(3);
     }
@@ -184,6 +248,12 @@ int main(void)
     CHECK(r1 == 'y', "setsid, then open of the slave: it is the controlling tty, /dev/tty opens, its group is in front");
     CHECK(tcgetsid(m) == c, "tcgetsid through the master: the child's session");
     CHECK(ioctl(m, TIOCGPGRP, &pg) == 0 && pg == c, "TIOCGPGRP through the master: the child's group");
+    ws.ws_row = 40;
+    ioctl(m, TIOCSWINSZ, &ws);
+    r1 = 0;
+    read(sync[0], &r1, 1);
+    CHECK(r1 == 'w', "a new window size: SIGWINCH to the foreground group");
+    usleep(100000);
     write(m, "\x03", 1);
     CHECK(waitpid(c, &st2, 0) == c && WIFSIGNALED(st2) && WTERMSIG(st2) == SIGINT, "^C written to the master: SIGINT to the foreground group");
     CHECK(read_for(m, buf, 2, 2000) == 2 && !strcmp(buf, "^C"), "^C is echoed as ^C");

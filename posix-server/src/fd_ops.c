@@ -149,6 +149,12 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
             if (r == VFS_WOULD_BLOCK) {
                 if (total && !write) return total;
                 if (write) p->io_done = (uint64_t)total;
+                tty_t *t = f->tty;
+                if (!write && t && !f->master && !(t->lflag & ICANON) && !t->cc[VMIN] && t->cc[VTIME] && !p->wake_at) {
+                    /* VMIN 0, VTIME n: the read ends with 0 after n tenths of a second (posix_timer_tick) */
+                    p->wake_at = read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10;
+                    sleepers++;
+                }
                 return block_on(p, f, nr, a);
             }
             if (r < 0) { p->io_done = 0; return total ? total : write ? epipe(p, r) : r; }
@@ -572,7 +578,7 @@ void io_run_wakeups(void)
             io_retrying = 0;
             current_caller = 0;
             if (r == SYSCALL_NO_REPLY) { if (t->state == P_RUN) t->state = was_poll ? P_POLL : P_IO; continue; }
-            if (was_poll && t->wake_at) { t->wake_at = 0; sleepers--; }
+            if (t->wake_at) { t->wake_at = 0; sleepers--; }  /* ppoll's or VTIME's deadline */
             if (t->state == P_RUN) proc_reply(t, r);
         }
     }

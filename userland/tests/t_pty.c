@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* Read until want bytes came or nothing more arrives for a while (ptys move data asynchronously on Linux). */
 static int read_for(int fd, char *buf, int want, int ms)
@@ -209,6 +210,18 @@ int main(void)
     raw.c_cc[VMIN] = 0;
     tcsetattr(s, TCSANOW, &raw);
     CHECK(read(s, buf, 10) == 0, "VMIN 0, VTIME 0: a read of nothing returns 0");
+    raw.c_cc[VTIME] = 3;
+    tcsetattr(s, TCSANOW, &raw);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int vr = read(s, buf, 10);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    CHECK(vr == 0 && ms >= 250 && ms < 2000, "VMIN 0, VTIME 3: a read of nothing returns 0 after 0.3 s");
+    pid_t wz = fork();
+    if (wz == 0) { usleep(100000); write(m, "z", 1); _exit(0); }
+    CHECK(read(s, buf, 10) == 1 && buf[0] == 'z', "VMIN 0, VTIME 3: a byte that comes in time is read");
+    waitpid(wz, 0, 0);
     CHECK(tcsetattr(s, TCSAFLUSH, &t) == 0, "back to canonical mode");
     write(m, "x\n", 2);
     CHECK(read_for(s, buf, 10, 2000) == 2 && tcflush(s, TCIOFLUSH) == 0, "tcflush");

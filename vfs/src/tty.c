@@ -175,8 +175,8 @@ static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock)
     }
     uint64_t min = t->cc[VMIN];
     if (!t->qlen) {
-        if (min == 0) return 0;  /* VMIN 0: a poll (VTIME's timer is not kept: it ends at once) */
-        return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
+        if (min == 0 && !t->cc[VTIME]) return 0;  /* VMIN 0, VTIME 0: a poll */
+        return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;  /* VMIN 0, VTIME: the caller keeps the timer */
     }
     if (!nonblock && !t->cc[VTIME] && t->qlen < min && t->qlen < len) return VFS_WOULD_BLOCK;
     uint64_t n = 0;

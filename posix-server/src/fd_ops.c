@@ -266,7 +266,19 @@ static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg)
 }
 
 /* ---- terminals: controlling tty, process groups, job control ---- */
-static int leader_live(proc_t *g) { return g->grp == g && g->state != P_FREE && g->state != P_ZOMBIE && g->state != P_DEAD; }
+/* A process that has not ended (its leader thread may have: P_DEAD) */
+static int leader_live(proc_t *g) { return g->grp == g && g->state != P_FREE && g->state != P_ZOMBIE; }
+
+/* The thread of g's process that takes a signal sent to it: self if it is one of them, else the
+ * leader, else another live thread. */
+static proc_t *sig_thread(proc_t *g, proc_t *self)
+{
+    if (self && self->grp == g) return self;
+    if (g->state != P_DEAD) return g;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].grp == g && procs[i].state != P_FREE && procs[i].state != P_DEAD && procs[i].state != P_ZOMBIE) return &procs[i];
+    return 0;
+}
 
 tty_t *ctty_of(proc_t *g)
 {
@@ -286,7 +298,8 @@ static void signal_pgrp(int pg, int sig, proc_t *self)
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *g = &procs[i];
         if (!leader_live(g) || g->pgid != pg) continue;
-        sig_send(self && self->grp == g ? self : g, sig, 0, 0);
+        proc_t *t = sig_thread(g, self);
+        if (t) sig_send(t, sig, 0, 0);
     }
 }
 
@@ -298,7 +311,8 @@ void tty_signal_fg(tty_t *t, int sig)
     /* the console without a foreground group: the programs of its session (all but init) */
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *g = &procs[i];
-        if (leader_live(g) && g->pid != 1 && g->sid == t->sid) sig_send(g, sig, 0, 0);
+        proc_t *th = leader_live(g) && g->pid != 1 && g->sid == t->sid ? sig_thread(g, 0) : 0;
+        if (th) sig_send(th, sig, 0, 0);
     }
 }
 
@@ -307,9 +321,10 @@ void tty_hangup_session(tty_t *t)
     if (!t->sid) return;
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *g = &procs[i];
-        if (!leader_live(g) || g->sid != t->sid || g->tgid != g->sid) continue;
-        sig_send(g, 1, 0, 0);   /* SIGHUP */
-        sig_send(g, 18, 0, 0);  /* SIGCONT */
+        proc_t *th = leader_live(g) && g->sid == t->sid && g->tgid == g->sid ? sig_thread(g, 0) : 0;
+        if (!th) continue;
+        sig_send(th, 1, 0, 0);   /* SIGHUP */
+        sig_send(th, 18, 0, 0);  /* SIGCONT */
     }
 }
 

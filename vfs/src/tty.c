@@ -213,7 +213,7 @@ static long pty_new(file_t *f)
     char path[32];
     pts_path(path, i);
     vfs_mknod(vfs_root(), path, S_IFCHR | 0600, (PTS_MAJOR << 8) | (uint64_t)i, 0);
-    if (vfs_lookup(vfs_root(), path, 0, &t->node)) t->node = 0;
+    if (vfs_lookup(vfs_root(), path, 0, &t->node) || t->node->rdev != ((PTS_MAJOR << 8) | (uint64_t)i)) t->node = 0;
     f->tty = t;
     f->master = 1;
     return 0;

@@ -76,6 +76,13 @@ int main(void)
     snprintf(want, sizeof(want), "/dev/pts/%u", n);
     CHECK(ptsname(m) && !strcmp(ptsname(m), want), "ptsname is /dev/pts/N");
     CHECK(grantpt(m) == 0, "grantpt");
+    fcntl(m, F_SETFL, O_NONBLOCK);
+    CHECK_ERR(read(m, buf, 10), EAGAIN, "a master read before any slave was opened: EAGAIN");
+    struct pollfd p0 = { m, POLLIN | POLLOUT, 0 };
+    CHECK(poll(&p0, 1, 0) == 1 && p0.revents == POLLOUT, "poll on a master before any slave was opened: POLLOUT");
+    fcntl(m, F_SETFL, 0);
+    CHECK_ERR(lseek(m, 0, SEEK_CUR), ESPIPE, "lseek on a tty: ESPIPE");
+    CHECK(stat("/dev/pts/ptmx", &st) == 0 && st.st_mode == (S_IFCHR | 0) && st.st_rdev == makedev(5, 2), "/dev/pts/ptmx: 5, 2 with mode 0");
     int lock = 0;
     CHECK(ioctl(m, TIOCGPTLCK, &lock) == 0 && lock == 1, "a new pty is locked");
     CHECK_ERR(open(want, O_RDWR | O_NOCTTY), EIO, "opening a locked slave: EIO");
@@ -230,6 +237,7 @@ int main(void)
     /* ---- no controlling terminal here ---- */
     CHECK_ERR(open("/dev/tty", O_RDWR), ENXIO, "/dev/tty without a controlling terminal: ENXIO");
     pid_t pg;
+    CHECK_ERR(ioctl(1, TIOCGPGRP, &pg), ENOTTY, "TIOCGPGRP on the console, not our controlling tty: ENOTTY");
     CHECK_ERR(ioctl(s, TIOCGPGRP, &pg), ENOTTY, "TIOCGPGRP on a tty that is not ours: ENOTTY");
     CHECK_ERR(tcgetsid(s), ENOTTY, "tcgetsid on a tty that is not ours: ENOTTY");
     CHECK_ERR(tcgetsid(m), ENOTTY, "tcgetsid through a master of a pty without a session: ENOTTY");

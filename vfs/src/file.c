@@ -259,6 +259,7 @@ long file_lseek(file_t *f, int64_t off, int whence)
 {
     if (f->pipe) return -ESPIPE;
     vnode_t *n = f->node;
+    if (f->tty) return -ESPIPE;
     if ((n->mode & S_IFMT) == S_IFCHR) return 0;
     int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->off : whence == 2 ? (int64_t)n->size : -1;
     if (whence == 3 || whence == 4) {  /* SEEK_DATA, SEEK_HOLE: all data */

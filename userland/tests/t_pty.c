@@ -123,6 +123,11 @@ int main(void)
     CHECK(read_for(s, buf, 100, 2000) == 3 && !strcmp(buf, "xz\n"), "erase (DEL) removes a character");
     write(m, "junk\x15ok\n", 8);
     CHECK(read_for(s, buf, 100, 2000) == 3 && !strcmp(buf, "ok\n"), "kill (^U) removes the line");
+    const char *we = "one two_2  \x17three x-y\x17z\n";
+    write(m, we, strlen(we));
+    CHECK(read_for(s, buf, 100, 2000) == 14 && !strcmp(buf, "one three x-z\n"), "word erase (^W) removes the last word");
+    write(m, "a\x16\x03\x16\x15" "b\n", 7);
+    CHECK(read_for(s, buf, 100, 2000) == 5 && !strcmp(buf, "a\x03\x15" "b\n"), "^V takes the next character as it is");
     drain(m);
     write(m, "\x04", 1);
     CHECK(readable(s, 2000) && read(s, buf, 100) == 0, "^D on an empty line: read returns 0");

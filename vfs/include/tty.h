@@ -41,6 +41,7 @@ typedef struct tty {
     uint8_t *q;                   /* input ready for read (a ring of qcap bytes) */
     uint64_t qhead, qlen, qcap;
     int lines;                    /* canonical mode: complete lines in q (an end of file counts as one) */
+    int lnext;                    /* the next character is taken as it is (after VLNEXT) */
     uint16_t lq[64];              /* their lengths, oldest at lqhead (0: an end of file) */
     uint64_t lqhead;
     /* pseudo-terminals (index < 0: the console) */

@@ -103,10 +103,25 @@ static void commit_line(tty_t *t)
 
 static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->lqhead = 0; t->llen = 0; }
 
+static int word_char(uint8_t c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_'; }
+
+static void erase_one(tty_t *t)
+{
+    t->llen--;
+    if (t->lflag & ECHO) out_raw(t, "\b \b", 3);
+}
+
 /* One character of input: from the UART, or written to the master. */
 void tty_input(tty_t *t, uint8_t c)
 {
     if (t->iflag & 040) c &= 0x7f;  /* ISTRIP */
+    if (t->lnext) {  /* after ^V: an ordinary character of the line */
+        t->lnext = 0;
+        if (t->lflag & ECHO) out_raw(t, "\b", 1);
+        if (t->llen < t->lcap - 1) t->line[t->llen++] = c;
+        echo_char(t, c);
+        return;
+    }
     if (c == '\r') {
         if (t->iflag & IGNCR) return;
         if (t->iflag & ICRNL) c = '\n';
@@ -130,12 +145,34 @@ void tty_input(tty_t *t, uint8_t c)
         return;
     }
     if (c == t->cc[VERASE] || c == 8) {
-        if (t->llen) { t->llen--; if (t->lflag & ECHO) out_raw(t, "\b \b", 3); }
+        if (t->llen) erase_one(t);
         return;
     }
     if (c == t->cc[VKILL]) {
-        while (t->llen) { t->llen--; if (t->lflag & ECHO) out_raw(t, "\b \b", 3); }
+        while (t->llen) erase_one(t);
         return;
+    }
+    if (t->lflag & IEXTEN) {
+        if (c == t->cc[VWERASE]) {  /* ^W: back over blanks, then over a word (letters, digits, _) */
+            int seen = 0;
+            while (t->llen) {
+                if (word_char(t->line[t->llen - 1])) seen = 1;
+                else if (seen) break;
+                erase_one(t);
+            }
+            return;
+        }
+        if (c == t->cc[VLNEXT]) {   /* ^V: the next character as it is */
+            t->lnext = 1;
+            if ((t->lflag & ECHO) && (t->lflag & ECHOCTL)) out_raw(t, "^", 1);
+            return;
+        }
+        if (c == t->cc[VREPRINT] && (t->lflag & ECHO)) {  /* ^R: the line again */
+            echo_char(t, c);
+            out_char(t, '\n');
+            out_raw(t, t->line, t->llen);
+            return;
+        }
     }
     if (c == t->cc[VEOF]) {
         commit_line(t);

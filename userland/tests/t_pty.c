@@ -95,6 +95,12 @@ int main(void)
     CHECK_ERR(ioctl(s, TIOCGPTN, &n), ENOTTY, "TIOCGPTN on a slave: ENOTTY");
     CHECK_ERR(ioctl(s, 0x54ff, 0), ENOTTY, "an unknown ioctl on a tty: ENOTTY");
     CHECK_ERR(ioctl(m, 0x54ff, 0), ENOTTY, "an unknown ioctl on a master: ENOTTY");
+    CHECK_ERR(ioctl(m, TIOCGPTN, (void *)8), EFAULT, "TIOCGPTN to a bad pointer: EFAULT");
+    CHECK_ERR(ioctl(s, TCGETS, (void *)8), EFAULT, "TCGETS to a bad pointer: EFAULT");
+    CHECK_ERR(ioctl(s, TCSETS, (void *)8), EFAULT, "TCSETS from a bad pointer: EFAULT");
+    CHECK_ERR(ioctl(m, TIOCSWINSZ, (void *)8), EFAULT, "TIOCSWINSZ from a bad pointer: EFAULT");
+    CHECK_ERR(ioctl(m, TIOCSPTLCK, (void *)8), EFAULT, "TIOCSPTLCK from a bad pointer: EFAULT");
+    CHECK_ERR(write(m, (void *)8, 4), EFAULT, "a master write from a bad pointer: EFAULT");
 
     /* ---- termios and window size ---- */
     struct termios t;

@@ -189,6 +189,7 @@ void io_run_wakeups(void);          /* retry the calls waiting on objects that c
 void console_irq_init(void);
 void console_irq(void);
 tty_t *ctty_of(proc_t *g);          /* the controlling tty of g's process, or 0 */
+uint64_t ctty_dev(proc_t *g, int *tpgid);  /* its device number (0: none) and foreground group (-1) */
 void tty_session_exit(proc_t *g);   /* g's process ends: a session leader gives up its tty */
 void orphan_check(int pgid);        /* an orphaned group with stopped members: SIGHUP, SIGCONT */
 

@@ -291,6 +291,15 @@ tty_t *ctty_of(proc_t *g)
     return 0;
 }
 
+/* /proc/<pid>/stat's tty_nr (the device of the controlling tty, as Linux encodes it) and tpgid */
+uint64_t ctty_dev(proc_t *g, int *tpgid)
+{
+    tty_t *t = ctty_of(g);
+    *tpgid = t && t->fg_pgrp ? t->fg_pgrp : -1;
+    if (!t) return 0;
+    return t->index < 0 ? DEV_TTYAMA0 : ((uint64_t)PTS_MAJOR << 8) | (uint64_t)t->index;
+}
+
 /* sig to every process of group pg (self: the calling thread takes it for its own process) */
 static void signal_pgrp(int pg, int sig, proc_t *self)
 {

@@ -66,8 +66,10 @@ static void proc_files(proc_t *g)
     uint64_t vsz = 0;
     if (g->mm) for (vma_t *v = g->mm->vmas; v; v = v->next) vsz += v->end - v->start;
     uint64_t start = g->start_time / (read_cntfrq() / 100), rss = rss_pages(g);
-    put("%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %lu %lu %lu 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
-        g->tgid, g->comm, state, g->ppid, g->pgid, g->sid, start, vsz, rss);
+    int tpgid;
+    uint64_t tty_nr = ctty_dev(g, &tpgid);
+    put("%d (%s) %c %d %d %d %lu %d 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %lu %lu %lu 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
+        g->tgid, g->comm, state, g->ppid, g->pgid, g->sid, tty_nr, tpgid, start, vsz, rss);
     snprintf(path, sizeof(path), "%s/stat", dir); write_file(path);
     put("Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nVmSize:\t%lu kB\nVmRSS:\t%lu kB\nThreads:\t1\n",
         g->comm, state, g->tgid, g->tgid, g->ppid, g->uid, g->euid, g->suid, g->euid, g->gid, g->egid, g->sgid, g->egid,

@@ -61,6 +61,7 @@ int main(void)
 {
     mkdir("/dev/pts", 0755);
     CHECK(mount("devpts", "/dev/pts", "devpts", 0, "") == 0, "mount devpts on /dev/pts");
+    if (access("/proc/self", F_OK)) { mkdir("/proc", 0555); mount("proc", "/proc", "proc", 0, 0); }
     char buf[512], name[64];
     struct stat st;
 
@@ -280,6 +281,18 @@ int main(void)
     CHECK(r1 == 'y', "setsid, then open of the slave: it is the controlling tty, /dev/tty opens, its group is in front");
     CHECK(tcgetsid(m) == c, "tcgetsid through the master: the child's session");
     CHECK(ioctl(m, TIOCGPGRP, &pg) == 0 && pg == c, "TIOCGPGRP through the master: the child's group");
+    {
+        char path[64], st_line[512];
+        snprintf(path, sizeof(path), "/proc/%d/stat", c);
+        FILE *fp = fopen(path, "r");
+        int tty_nr = -1, tpgid = 0;
+        if (fp && fgets(st_line, sizeof(st_line), fp)) {
+            char *q = strrchr(st_line, ')');
+            if (q) sscanf(q + 2, "%*c %*d %*d %*d %d %d", &tty_nr, &tpgid);
+        }
+        if (fp) fclose(fp);
+        CHECK(major(tty_nr) == 136 && minor(tty_nr) == n && tpgid == c, "/proc/<pid>/stat: tty_nr is /dev/pts/N, tpgid its foreground group");
+    }
     ws.ws_row = 40;
     ioctl(m, TIOCSWINSZ, &ws);
     r1 = 0;

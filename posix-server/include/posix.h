@@ -18,9 +18,10 @@
 #define SERVER_WINDOW  0x0000200000000000UL /* every frame we own is mapped here at + its physical address */
 
 /* Linux errno values used here (returned negated). */
-enum { EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10,
+enum { EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10,
        EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21,
        EINVAL = 22, EMFILE = 24, ENODEV_ = 19, ELOOP_ = 40, ENOTTY = 25, ESPIPE = 29, ERANGE = 34, ENOSYS = 38, ENAMETOOLONG = 36 };
+#define ERESTARTSYS 512  /* a call to make again after a signal (SA_RESTART) or a stop, as Linux's */
 
 /* ---- frames: every page of process memory, refcounted (shared and copy-on-write pages) ---- */
 typedef struct frame { uint64_t slot, pa; uint32_t ref; uint32_t next_free; } frame_t;
@@ -83,6 +84,7 @@ typedef struct proc {
     int exiting;                  /* exit_group in progress */
     /* process-wide (kept in the leader): identity, session, limits */
     int pgid, sid;
+    int notty;                    /* left its session's controlling tty (TIOCNOTTY by a non-leader) */
     uint32_t uid, euid, suid, gid, egid, sgid;
     uint32_t groups[32];
     int ngroups;
@@ -186,6 +188,7 @@ void sig_send(proc_t *p, int sig, int code, int from_pid);  /* generate: pend, t
 int sig_deliverable(proc_t *p);                          /* a pending, unblocked signal, or 0 */
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
+void sig_restart(proc_t *p);     /* answer a waiting call by making it again (-ERESTARTSYS) */
 long sig_return(proc_t *p, uint64_t sp);
 int sig_force(proc_t *p, int sig, int code, uint64_t addr);
 long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
@@ -202,6 +205,10 @@ void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vf
 long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */
 void console_irq_init(void);
 void console_irq(void);
+tty_t *ctty_of(proc_t *g);          /* the controlling tty of g's process, or 0 */
+uint64_t ctty_dev(proc_t *g, int *tpgid);  /* its device number (0: none) and foreground group (-1) */
+void tty_session_exit(proc_t *g);   /* g's process ends: a session leader gives up its tty */
+void orphan_check(int pgid);        /* an orphaned group with stopped members: SIGHUP, SIGCONT */
 
 /* identity, sessions, limits, accounting (ident_ops.c) */
 long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);

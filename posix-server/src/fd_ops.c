@@ -13,6 +13,8 @@
 enum { ENOTDIR_ = 20, EISDIR_ = 21, ESPIPE_ = 29, EPIPE_ = 32, ERANGE_ = 34, EACCES_ = 13, EBUSY_ = 16 };
 
 extern proc_t *current_caller;
+static int io_retrying;  /* a blocked call is being made again (io_run_wakeups) */
+static long tty_check(proc_t *p, tty_t *t, int sig);
 
 static file_t *fd_file(proc_t *p, uint64_t fd)
 {
@@ -193,6 +195,12 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
     if (!f) return -EBADF;
     uint64_t pos = positional ? a[3] : 0, *offp = positional ? &pos : 0;
     if (positional && (int64_t)pos < 0) return -EINVAL;
+    /* job control: a background group reading its controlling tty (or writing it under TOSTOP);
+     * not through /dev/console, as in Linux, and only when the call starts */
+    if (f->tty && !f->master && !io_retrying && !p->io_done && f->node->rdev != DEV_CONSOLE) {
+        long jc = write ? (f->tty->lflag & TOSTOP ? tty_check(p, f->tty, 22) : 0) : tty_check(p, f->tty, 21);
+        if (jc) return jc;
+    }
     uint64_t segs = vec ? a[2] : 1;
     if (vec && segs > 1024) return -EINVAL;
     static uint8_t buf[PIPE_BUF];
@@ -224,6 +232,12 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
             if (r == VFS_WOULD_BLOCK) {
                 if (total && !write) return total;
                 if (write) p->io_done = (uint64_t)total;
+                tty_t *t = f->tty;
+                if (!write && t && !f->master && !(t->lflag & ICANON) && !t->cc[VMIN] && t->cc[VTIME] && !p->wake_at) {
+                    /* VMIN 0, VTIME n: the read ends with 0 after n tenths of a second (posix_timer_tick) */
+                    p->wake_at = read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10;
+                    sleepers++;
+                }
                 return block_on(p, f, nr, a);
             }
             if (r < 0) { p->io_done = 0; return total ? total : write ? epipe(p, r) : r; }
@@ -262,6 +276,20 @@ static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
             p->open_wait = f;
             p->open_count = fifo_partner(f);
             return block_on(p, f, nr, a);
+        }
+    }
+    proc_t *g = p->grp;
+    if (f->node && (f->node->mode & S_IFMT) == S_IFCHR && !(f->flags & O_PATH)) {
+        if (f->node->rdev == DEV_TTY) {             /* /dev/tty: the controlling terminal */
+            tty_t *t = ctty_of(g);
+            if (!t) { file_put(f); return -ENXIO; }
+            tty_attach(f, t);
+        } else if (f->tty && f->master) {           /* a new pty: /dev/pts/N belongs to its opener */
+            if (f->tty->node) { f->tty->node->uid = g->euid; f->tty->node->gid = g->egid; }
+        } else if (f->tty && !(flags & O_NOCTTY) && f->node->rdev != DEV_CONSOLE && g->sid == g->tgid &&
+                   !ctty_of(g) && !f->tty->sid) {  /* a session leader without one opens a tty */
+            f->tty->sid = g->sid;
+            f->tty->fg_pgrp = g->pgid;
         }
     }
     r = fd_alloc(p, f, 0, (flags & O_CLOEXEC) != 0);
@@ -439,14 +467,276 @@ static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg, uint64
     return -EINVAL;
 }
 
+/* ---- terminals: controlling tty, process groups, job control ---- */
+/* A process that has not ended (its leader thread may have: P_DEAD) */
+static int leader_live(proc_t *g) { return g->grp == g && g->state != P_FREE && g->state != P_ZOMBIE; }
+
+/* The thread of g's process that takes a signal sent to it: self if it is one of them, else the
+ * leader, else another live thread. */
+static proc_t *sig_thread(proc_t *g, proc_t *self)
+{
+    if (self && self->grp == g) return self;
+    if (g->state != P_DEAD) return g;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].grp == g && procs[i].state != P_FREE && procs[i].state != P_DEAD && procs[i].state != P_ZOMBIE) return &procs[i];
+    return 0;
+}
+
+tty_t *ctty_of(proc_t *g)
+{
+    g = g->grp;
+    if (!g->sid || g->notty) return 0;
+    for (int i = 0; i <= PTY_MAX; i++) {
+        tty_t *t = tty_at(i);
+        if (t && t->sid == g->sid) return t;
+    }
+    return 0;
+}
+
+/* /proc/<pid>/stat's tty_nr (the device of the controlling tty, as Linux encodes it) and tpgid */
+uint64_t ctty_dev(proc_t *g, int *tpgid)
+{
+    tty_t *t = ctty_of(g);
+    *tpgid = t && t->fg_pgrp ? t->fg_pgrp : -1;
+    if (!t) return 0;
+    return t->index < 0 ? DEV_TTYAMA0 : ((uint64_t)PTS_MAJOR << 8) | (uint64_t)t->index;
+}
+
+/* sig to every process of group pg (self: the calling thread takes it for its own process) */
+static void signal_pgrp(int pg, int sig, proc_t *self)
+{
+    if (!pg) return;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *g = &procs[i];
+        if (!leader_live(g) || g->pgid != pg) continue;
+        proc_t *t = sig_thread(g, self);
+        if (t) sig_send(t, sig, 0, 0);
+    }
+}
+
+void tty_signal_fg(tty_t *t, int sig)
+{
+    int pg = t->fg_pgrp;
+    if (pg) { signal_pgrp(pg, sig, 0); return; }
+    if (t != &console_tty) return;
+    /* the console without a foreground group: the programs of its session (all but init) */
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *g = &procs[i];
+        proc_t *th = leader_live(g) && g->pid != 1 && g->sid == t->sid ? sig_thread(g, 0) : 0;
+        if (th) sig_send(th, sig, 0, 0);
+    }
+}
+
+void tty_hangup_session(tty_t *t)
+{
+    if (!t->sid) return;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *g = &procs[i];
+        proc_t *th = leader_live(g) && g->sid == t->sid && g->tgid == g->sid ? sig_thread(g, 0) : 0;
+        if (!th) continue;
+        sig_send(th, 1, 0, 0);   /* SIGHUP */
+        sig_send(th, 18, 0, 0);  /* SIGCONT */
+    }
+}
+
+/* A session leader ends: its tty has no session any more; a pty's foreground group gets SIGHUP. */
+void tty_session_exit(proc_t *g)
+{
+    if (g->sid != g->tgid) return;
+    tty_t *t = ctty_of(g);
+    if (!t) return;
+    if (t != &console_tty) signal_pgrp(t->fg_pgrp, 1, 0);
+    t->sid = 0;
+    t->fg_pgrp = 0;
+}
+
+/* A group is orphaned when no member has a parent in another group of the same session (init does
+ * not count), as POSIX defines it. */
+static int pgrp_orphaned(int pg)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *g = &procs[i];
+        if (!leader_live(g) || g->pgid != pg) continue;
+        proc_t *par = proc_by_pid(g->ppid);
+        if (!par || par->pid == 1 || par->state == P_ZOMBIE || par->state == P_FREE) continue;
+        if (par->grp->pgid != pg && par->grp->sid == g->sid) return 0;
+    }
+    return 1;
+}
+
+/* A process ended, or its child was given to init: group pg, if now orphaned with a stopped member,
+ * gets SIGHUP and SIGCONT (POSIX: it would otherwise stay stopped with no one to continue it). */
+void orphan_check(int pg)
+{
+    int stopped = 0;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (leader_live(&procs[i]) && procs[i].pgid == pg && procs[i].stopped) stopped = 1;
+    if (!stopped || !pgrp_orphaned(pg)) return;
+    signal_pgrp(pg, 1, 0);
+    signal_pgrp(pg, 18, 0);
+}
+
+/*
+ * Linux's tty_check_change: a process of a background group using its controlling tty t gets sig
+ * (SIGTTIN for reads, SIGTTOU for writes under TOSTOP and for changes) and the call is made again
+ * after it; EIO when the group is orphaned, or, for SIGTTIN, when the signal is ignored or blocked
+ * (an ignored or blocked SIGTTOU lets the call go ahead).
+ */
+static long tty_check(proc_t *p, tty_t *t, int sig)
+{
+    proc_t *g = p->grp;
+    if (ctty_of(g) != t || !t->fg_pgrp || g->pgid == t->fg_pgrp) return 0;
+    if ((p->sigmask & (1UL << (sig - 1))) || g->sigactions[sig - 1][0] == 1) return sig == 21 ? -EIO : 0;
+    if (pgrp_orphaned(g->pgid)) return -EIO;
+    signal_pgrp(g->pgid, sig, p);
+    return -ERESTARTSYS;
+}
+
+static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t arg)
+{
+    tty_t *t = f->tty;
+    proc_t *g = p->grp;
+    long r;
+    if (t->hungup && !f->master) return req == 0x5410 ? -ENOTTY : -EIO;
+    int own = ctty_of(g) == t;
+    switch (req) {
+    case 0x5401: { /* TCGETS (on a master: the slave's, as in Linux) */
+        uint8_t b[36];
+        tty_get_termios(t, b);
+        return copy_out(p, arg, b, 36);
+    }
+    case 0x5402: case 0x5403: case 0x5404: { /* TCSETS, TCSETSW, TCSETSF */
+        uint8_t b[36];
+        if ((r = tty_check(p, t, 22))) return r;
+        if (copy_in(p, b, arg, 36)) return -EFAULT;
+        if (req == 0x5404) tty_flush(t, 0, 0);
+        tty_set_termios(t, b);
+        return 0;
+    }
+    case 0x5413: { uint16_t ws[4] = { t->rows, t->cols, t->xpixel, t->ypixel }; return copy_out(p, arg, ws, 8); } /* TIOCGWINSZ */
+    case 0x5414: { /* TIOCSWINSZ: a change is SIGWINCH to the foreground group */
+        uint16_t ws[4];
+        if (copy_in(p, ws, arg, 8)) return -EFAULT;
+        int changed = ws[0] != t->rows || ws[1] != t->cols || ws[2] != t->xpixel || ws[3] != t->ypixel;
+        t->rows = ws[0]; t->cols = ws[1]; t->xpixel = ws[2]; t->ypixel = ws[3];
+        if (changed) signal_pgrp(t->fg_pgrp, 28, p);
+        return 0;
+    }
+    case 0x540f: { /* TIOCGPGRP: of the caller's controlling tty (any pty through its master) */
+        if (!f->master && !own) return -ENOTTY;
+        int pg = t->fg_pgrp;
+        return copy_out(p, arg, &pg, 4);
+    }
+    case 0x5410: { /* TIOCSPGRP */
+        int pg, found = 0, same = 0;
+        r = tty_check(p, t, 22);
+        if (r == -EIO) return -ENOTTY;
+        if (r) return r;
+        if (!own || t->sid != g->sid) return -ENOTTY;
+        if (copy_in(p, &pg, arg, 4)) return -EFAULT;
+        if (pg < 0) return -EINVAL;
+        for (int i = 0; i < MAX_PROCS; i++) {
+            proc_t *x = &procs[i];
+            if (!leader_live(x)) continue;
+            if (x->pgid == pg || x->tgid == pg) found = 1;
+            if (x->pgid == pg && x->sid == g->sid) same = 1;
+        }
+        if (!found) return -ESRCH;
+        if (!same) return -EPERM;
+        t->fg_pgrp = pg;
+        vfs_event(t);
+        return 0;
+    }
+    case 0x5429: { /* TIOCGSID */
+        if (!f->master && !own) return -ENOTTY;
+        if (!t->sid) return -ENOTTY;
+        int sid = t->sid;
+        return copy_out(p, arg, &sid, 4);
+    }
+    case 0x540e: /* TIOCSCTTY: a session leader without a controlling tty takes t (arg 1: root may steal it) */
+        if (g->sid == g->tgid && t->sid == g->sid) return 0;
+        if (g->sid != g->tgid || ctty_of(g)) return -EPERM;
+        if (t->sid && !(arg == 1 && g->euid == 0)) return -EPERM;
+        if ((f->flags & O_ACCMODE) == O_WRONLY && g->euid != 0) return -EPERM;
+        t->sid = g->sid;
+        t->fg_pgrp = g->pgid;
+        return 0;
+    case 0x5422: /* TIOCNOTTY: a session leader frees the tty (SIGHUP, SIGCONT to its foreground group) */
+        if (f->master || !own) return -ENOTTY;
+        if (g->sid == g->tgid) {
+            int pg = t->fg_pgrp;
+            t->sid = 0;
+            t->fg_pgrp = 0;
+            signal_pgrp(pg, 1, p);
+            signal_pgrp(pg, 18, p);
+        } else {
+            g->notty = 1;
+        }
+        return 0;
+    case 0x540b: /* TCFLSH */
+        if ((r = tty_check(p, t, 22))) return r;
+        return tty_flush(t, (int)arg, f->master);
+    case 0x540a: /* TCXONC */
+        if ((r = tty_check(p, t, 22))) return r;
+        return arg > 3 ? -EINVAL : 0;
+    case 0x5409: case 0x5425: /* TCSBRK, TCSBRKP */
+        return tty_check(p, t, 22);
+    case 0x5411: { int n = f->master || t->index < 0 ? 0 : (int)t->mlen; return copy_out(p, arg, &n, 4); } /* TIOCOUTQ */
+    case 0x5412: { /* TIOCSTI */
+        uint8_t c;
+        if (f->master) return -EINVAL;
+        if (!own && g->euid != 0) return -EPERM;
+        if (copy_in(p, &c, arg, 1)) return -EFAULT;
+        tty_input(t, c);
+        return 0;
+    }
+    case 0x5424: { int d = 0; return copy_out(p, arg, &d, 4); } /* TIOCGETD: N_TTY */
+    case 0x5423: { /* TIOCSETD: only N_TTY */
+        int d;
+        if ((r = tty_check(p, t, 22))) return r;
+        if (copy_in(p, &d, arg, 4)) return -EFAULT;
+        return d == 0 ? 0 : -EINVAL;
+    }
+    case 0x540c: case 0x540d: return 0; /* TIOCEXCL, TIOCNXCL */
+    case 0x80045430: { /* TIOCGPTN */
+        if (!f->master) return -ENOTTY;
+        int n = t->index;
+        return copy_out(p, arg, &n, 4);
+    }
+    case 0x40045431: { /* TIOCSPTLCK */
+        int v;
+        if (!f->master) return -ENOTTY;
+        if (copy_in(p, &v, arg, 4)) return -EFAULT;
+        t->locked = v != 0;
+        return 0;
+    }
+    case 0x80045439: { /* TIOCGPTLCK */
+        if (!f->master) return -ENOTTY;
+        int v = t->locked;
+        return copy_out(p, arg, &v, 4);
+    }
+    case 0x5441: { /* TIOCGPTPEER: open the slave; arg holds open flags */
+        static char path[32];
+        if (!f->master) return -ENOTTY;
+        if (arg & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
+        file_t *s;
+        snprintf(path, sizeof(path), "/dev/pts/%d", t->index);
+        if ((r = vfs_open(vfs_root(), path, (uint32_t)arg, 0, 0, &s))) return r;
+        (void)fd;
+        r = fd_alloc(p, s, 0, (arg & O_CLOEXEC) != 0);
+        if (r < 0) file_put(s);
+        return r;
+    }
+    }
+    return -ENOTTY;
+}
+
 static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
 {
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
-    int is_tty = f->node && (f->node->mode & S_IFMT) == S_IFCHR &&
-                 (f->node->rdev == DEV_TTY || f->node->rdev == DEV_CONSOLE || f->node->rdev == DEV_TTYAMA0);
     if (req == 0x541b) {  /* FIONREAD */
-        int n = f->pipe ? (int)f->pipe->len : is_tty ? (int)console_tty.qlen : 0;
+        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? f->tty->mlen : f->tty->qlen) : 0;
         return copy_out(p, arg, &n, 4);
     }
     if (req == 0x5421) {  /* FIONBIO: the same as F_SETFL's O_NONBLOCK */
@@ -455,41 +745,8 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
         f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
         return 0;
     }
-    if (!is_tty) return -ENOTTY;
-    tty_t *t = &console_tty;
-    switch (req) {
-    case 0x5401: { /* TCGETS */
-        uint8_t b[36];
-        memcpy(b, &t->iflag, 16);
-        b[16] = t->line_disc;
-        memcpy(b + 17, t->cc, 19);
-        return copy_out(p, arg, b, 36);
-    }
-    case 0x5402: case 0x5403: case 0x5404: { /* TCSETS, TCSETSW, TCSETSF */
-        uint8_t b[36];
-        if (copy_in(p, b, arg, 36)) return -EFAULT;
-        memcpy(&t->iflag, b, 16);
-        t->line_disc = b[16];
-        memcpy(t->cc, b + 17, 19);
-        if (req == 0x5404) { t->qlen = 0; t->lines = 0; t->llen = 0; }
-        vfs_event(t);
-        return 0;
-    }
-    case 0x5413: { uint16_t ws[4] = { t->rows, t->cols, 0, 0 }; return copy_out(p, arg, ws, 8); } /* TIOCGWINSZ */
-    case 0x5414: { uint16_t ws[4]; if (copy_in(p, ws, arg, 8)) return -EFAULT; t->rows = ws[0]; t->cols = ws[1]; return 0; }
-    case 0x540f: { int g = t->fg_pgrp; return copy_out(p, arg, &g, 4); }  /* TIOCGPGRP */
-    case 0x5410: { int g; if (copy_in(p, &g, arg, 4)) return -EFAULT; if (g < 0) return -EINVAL; t->fg_pgrp = g; return 0; }
-    case 0x5429: { int s = t->sid; return copy_out(p, arg, &s, 4); }      /* TIOCGSID */
-    case 0x540e: /* TIOCSCTTY */
-        if (p->grp->sid != p->grp->tgid && p->grp->sid != 0) return -EPERM;
-        t->sid = p->grp->sid ? p->grp->sid : p->grp->tgid;
-        t->fg_pgrp = p->grp->pgid ? p->grp->pgid : p->grp->tgid;
-        return 0;
-    case 0x5422: return 0; /* TIOCNOTTY */
-    case 0x540b: if (arg == 0 || arg == 2) { t->qlen = 0; t->lines = 0; } return 0; /* TCFLSH */
-    case 0x540a: case 0x5409: return 0; /* TCXONC, TCSBRK */
-    }
-    return -EINVAL;
+    if (!f->tty) return -ENOTTY;
+    return tty_ioctl(p, fd, f, req, arg);
 }
 
 /* ppoll(fds, nfds, timeout, sigmask): ready descriptors, or wait for any change. */
@@ -512,16 +769,6 @@ static long sys_ppoll(proc_t *p, uint64_t a[6])
         if (rev) ready++;
     }
     return ready;
-}
-
-void tty_signal_fg(int sig)
-{
-    int pg = console_tty.fg_pgrp;
-    for (int i = 0; i < MAX_PROCS; i++) {
-        proc_t *g = &procs[i];
-        if (g->state == P_FREE || g->state == P_ZOMBIE || g->grp != g) continue;
-        if (pg ? g->pgid == pg : g->pid != 1 && g->sid == console_tty.sid) sig_send(g, sig, 0, 0);
-    }
 }
 
 /* ---- waking waiters ---- */
@@ -555,10 +802,12 @@ void io_run_wakeups(void)
                 int was_poll = t->state == P_POLL;
                 t->state = P_RUN;
                 current_caller = t;
+                io_retrying = 1;
                 long r = posix_syscall(t, t->sys_nr, t->sys_args);
+                io_retrying = 0;
                 current_caller = 0;
                 if (r == SYSCALL_NO_REPLY) { if (t->state == P_RUN) t->state = was_poll ? P_POLL : P_IO; continue; }
-                if (was_poll && t->wake_at) { t->wake_at = 0; sleepers--; }
+                if (t->wake_at) { t->wake_at = 0; sleepers--; }  /* ppoll's or VTIME's deadline */
                 if (t->state == P_RUN) proc_reply(t, r);
             }
         }
@@ -789,7 +1038,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if (r == -EAGAIN && !(a[1] & 4)) return block_on_locks(p, f->node, nr, a);
         return r;
     }
-    case LINUX_SYS_ioctl: return sys_ioctl(p, a[0], a[1], a[2]);
+    case LINUX_SYS_ioctl: return sys_ioctl(p, a[0], (uint32_t)a[1], a[2]);  /* the request is an unsigned int */
     case LINUX_SYS_pipe2: {
         file_t *rf, *wf;
         if (a[1] & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
@@ -1003,7 +1252,8 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             if (r == -EFAULT) return r;
             source[sizeof(source) - 1] = 0;  /* kept to its first 31 bytes in /proc/mounts */
         }
-        if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs"))
+        if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs") &&
+            strcmp(type, "devpts"))
             return -ENODEV_;
         return vfs_mount(n, source, type, st);
     }

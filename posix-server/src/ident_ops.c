@@ -8,7 +8,7 @@ void ident_init(proc_t *c, proc_t *parent)
     c->start_time = read_cntvct();
     if (parent) {
         proc_t *g = parent->grp;
-        c->pgid = g->pgid; c->sid = g->sid;
+        c->pgid = g->pgid; c->sid = g->sid; c->notty = g->notty;
         c->uid = g->uid; c->euid = g->euid; c->suid = g->suid;
         c->gid = g->gid; c->egid = g->egid; c->sgid = g->sgid;
         memcpy(c->groups, g->groups, sizeof(c->groups));
@@ -108,6 +108,7 @@ long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         for (int i = 0; i < MAX_PROCS; i++)
             if (procs[i].state != P_FREE && procs[i].grp == &procs[i] && procs[i].pgid == g->tgid) return -EPERM;
         g->sid = g->pgid = g->tgid;
+        g->notty = 0;  /* a new session has no controlling tty yet */
         return g->sid;
     }
     case LINUX_SYS_getsid: { proc_t *t = leader_of(p, (int64_t)a[0]); return t ? t->sid : -ESRCH; }

@@ -350,6 +350,7 @@ static void thread_teardown(proc_t *t)
 static void process_finish(proc_t *g, int code)
 {
     fd_exit(g);
+    tty_session_exit(g);
     g->exit_code = code;
     g->state = P_ZOMBIE;
     if (g->pid == 1) {
@@ -357,12 +358,18 @@ static void process_finish(proc_t *g, int code)
         else printf("persona: init exited with status %d\n", code >> 8);
         psn_halt();
     }
+    static int linked[MAX_PROCS];  /* groups of its children that it linked to its session */
+    int nlinked = 0;
     for (int i = 0; i < MAX_PROCS; i++) {  /* orphans go to init, which reaps them */
         proc_t *c = &procs[i];
         if (c->state == P_FREE || c->grp != c || c->ppid != g->tgid) continue;
         c->ppid = 1;
         if (c->state == P_ZOMBIE) child_exited(c);
+        else if (c->pgid != g->pgid && c->sid == g->sid) linked[nlinked++] = c->pgid;
     }
+    for (int i = 0; i < nlinked; i++) orphan_check(linked[i]);
+    proc_t *gp = proc_by_pid(g->ppid);
+    if (gp && gp->grp->pgid != g->pgid && gp->grp->sid == g->sid) orphan_check(g->pgid);
     child_exited(g);
     proc_t *parent = proc_by_pid(g->ppid);
     if (parent) sig_send(parent, 17, 0, g->pid);  /* SIGCHLD */
@@ -425,7 +432,10 @@ void proc_continue(proc_t *g)
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *t = &procs[i];
         if (t->grp != g || !live(t)) continue;
-        if (t->stop_reply) { t->stop_reply = 0; proc_reply(t, t->stop_result); }
+        if (t->stop_reply) {
+            t->stop_reply = 0;
+            if (t->stop_result == -ERESTARTSYS) sig_restart(t); else proc_reply(t, t->stop_result);
+        }
         else if (t != current_caller) psn_tcb_resume(t->tcb);
     }
     child_exited(g);

@@ -144,8 +144,6 @@ static void sig_sets(proc_t *g, proc_t *t, uint64_t s[4])
     }
 }
 
-/* The tty of g's session, as stat's tty_nr encodes it (major << 8 | minor), or 0. */
-static int tty_nr(proc_t *g) { return console_tty.sid && g->sid == console_tty.sid ? 204 << 8 | 64 : 0; }
 
 /* /proc/<pid>/stat: the 52 fields of proc(5), for thread t of process g. */
 static void put_stat(proc_t *g, proc_t *t)
@@ -160,9 +158,10 @@ static void put_stat(proc_t *g, proc_t *t)
             else if ((v->prot & PROT_WRITE) && !startdata) { startdata = v->start; enddata = v->start + v->file_len; }
         }
     char s = state_of(g, t);
-    int tty = tty_nr(g);
+    int tpgid;
+    uint64_t tty = ctty_dev(g, &tpgid);
     put("%d (%s) %c %d %d %d %d %d 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 %lu %lu %lu %lu ",
-        t->pid, t->comm, s, g->ppid, g->pgid, g->sid, tty, tty ? console_tty.fg_pgrp : -1, threads_of(g),
+        t->pid, t->comm, s, g->ppid, g->pgid, g->sid, (int)tty, tpgid, threads_of(g),
         t->start_time / (read_cntfrq() / 100), vm_size(mm), rss_pages(mm), g->rlim[5][0]);
     put("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
         startcode, endcode, mm ? mm->start_stack : 0, sg[0], sg[1], sg[2], sg[3],

@@ -120,12 +120,32 @@ static void run_handler(proc_t *p, int sig, uint64_t x0)
     regs_write_entry(p, r);
 }
 
+/* Move p back to its svc: the call is made again with its first argument (the rest are unchanged). */
+static void rewind_call(proc_t *p)
+{
+    uint64_t r[PSN_NUM_REGS];
+    regs_read_all(p, r);
+    r[PSN_REG_PC] -= 4;
+    regs_write_range(p, PSN_REG_PC, 1, r);
+}
+
+void sig_restart(proc_t *p)
+{
+    rewind_call(p);
+    proc_reply(p, (long)p->sys_x0);
+}
+
 void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
 {
     m->info = psn_info(0, 1);
     m->mr[0] = (uint64_t)res;
     int sig = take_signal(p);
     if (p->state == P_ZOMBIE) { m->info = 0; return; }
+    if (res == -ERESTARTSYS) {  /* made again unless a handler without SA_RESTART runs */
+        if (!sig || (p->grp->sigactions[sig - 1][1] & SA_RESTART)) { rewind_call(p); res = (long)p->sys_x0; }
+        else res = -EINTR;
+        m->mr[0] = (uint64_t)res;
+    }
     if (!sig) return;
     run_handler(p, sig, (uint64_t)res);
     m->mr[0] = (uint64_t)sig;  /* the reply sets x0: the handler's first argument */

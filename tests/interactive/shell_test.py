@@ -130,6 +130,38 @@ except (pexpect.TIMEOUT, pexpect.EOF):
     check(False, 'vi edits a file and quits')
 run('cat /tmp/vi.txt', r'hello from vi', 'and the file holds what was typed')
 run('top -n 1 | grep -c "[t]op -n 1"', r'[\r\n]+1[\r\n]+', 'top runs')  # its own line, with its arguments
+# a shell on a pseudo-terminal (BusyBox script): a command, ^C, ^Z and fg go through the pty
+PTY = r'pty\$ '
+try:
+    type_line('PS1="pty\\$ " script -q -c "sh -i" /dev/null')
+    child.expect(PTY, timeout=10)
+    type_line('echo in pty $((6*7))')
+    child.expect('in pty 42', timeout=10)
+    child.expect(PTY, timeout=10)
+    check(True, 'script runs a shell on a pseudo-terminal')
+except (pexpect.TIMEOUT, pexpect.EOF):
+    check(False, 'script runs a shell on a pseudo-terminal')
+try:
+    type_line('sleep 100')
+    child.expect('sleep 100')
+    time.sleep(1)
+    child.sendcontrol('c')
+    child.expect(PTY, timeout=10)
+    type_line('sleep 100')
+    child.expect('sleep 100')
+    time.sleep(1)
+    child.sendcontrol('z')
+    child.expect(r'Stopped\s+sleep 100', timeout=10)
+    child.expect(PTY, timeout=10)
+    type_line('fg')
+    child.expect('sleep 100', timeout=10)
+    time.sleep(1)
+    child.sendcontrol('c')
+    child.expect(PTY, timeout=10)
+    check(True, 'on the pty: ^C, then ^Z and fg')
+except (pexpect.TIMEOUT, pexpect.EOF):
+    check(False, 'on the pty: ^C, then ^Z and fg')
+run('exit', r'', 'exit from the pty shell returns to the console shell')
 try:
     type_line('exit')
     child.expect('power off', timeout=20)

@@ -1,31 +1,77 @@
-/* The console tty's state (vfs/src/tty.c); termios fields as in Linux's struct termios. */
+/*
+ * Terminals (vfs/src/tty.c): the console on the PL011 and the pseudo-terminals of /dev/ptmx and
+ * /dev/pts. Each has its own termios (fields as in Linux's struct termios), window size, input queue,
+ * foreground process group and session. A pty's master and slave share one tty_t: the slave side is
+ * the line discipline, the master side reads what the slave writes (after output processing) and its
+ * writes are the slave's input.
+ */
 #ifndef TTY_H
 #define TTY_H
 #include <stdint.h>
+#include "vfs.h"
 
 #define ISIG 1
 #define ICANON 2
 #define ECHO 010
+#define ECHOE 020
+#define ECHOK 040
+#define ECHONL 0100
+#define NOFLSH 0200
+#define TOSTOP 0400
 #define ECHOCTL 01000
+#define IEXTEN 0100000
+#define INLCR 0100
+#define IGNCR 0200
 #define ICRNL 0400
 #define OPOST 1
 #define ONLCR 4
-enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP, VEOL };
+enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP, VEOL, VREPRINT, VDISCARD,
+       VWERASE, VLNEXT, VEOL2 };
+
+#define PTY_MAX 64            /* /dev/pts/0 .. 63 */
+#define PTS_MAJOR 136
 
 typedef struct tty {
     uint32_t iflag, oflag, cflag, lflag;
     uint8_t line_disc, cc[19];
-    uint16_t rows, cols;
-    int fg_pgrp, sid;             /* foreground process group and the session it controls */
-    uint8_t line[4096];           /* the line being edited (canonical mode) */
-    uint64_t llen;
-    uint8_t q[8192];              /* input ready for read */
-    uint64_t qhead, qlen;
-    int lines, eof;               /* complete lines in q; pending end-of-file marks */
+    uint16_t rows, cols, xpixel, ypixel;
+    int fg_pgrp, sid;             /* foreground process group and the session it controls (0: none) */
+    uint8_t *line;                /* the line being edited (canonical mode) */
+    uint64_t llen, lcap;
+    uint8_t *q;                   /* input ready for read (a ring of qcap bytes) */
+    uint64_t qhead, qlen, qcap;
+    int lines;                    /* canonical mode: complete lines in q (an end of file counts as one) */
+    int lnext;                    /* the next character is taken as it is (after VLNEXT) */
+    uint16_t lq[64];              /* their lengths, oldest at lqhead (0: an end of file) */
+    uint64_t lqhead;
+    /* pseudo-terminals (index < 0: the console) */
+    int index;
+    int in_use, locked, hungup;   /* locked: until unlockpt; hungup: its master was closed */
+    int masters, slaves;          /* open files of each side */
+    int slave_opened;             /* a slave was opened: a master read without one is EIO then */
+    uint8_t *mq;                  /* the slave's output, read by the master (a ring of PTY_OUT bytes) */
+    uint64_t mhead, mlen;
+    vnode_t *node;                /* /dev/pts/N */
 } tty_t;
+#define PTY_OUT 4096
 
 extern tty_t console_tty;
 void tty_init(void);
-void tty_input(uint8_t c);
-void tty_signal_fg(int sig);      /* implemented by posix-server */
+void tty_input(tty_t *t, uint8_t c);          /* one character of input (UART, or written to the master) */
+tty_t *tty_at(int i);                          /* i = 0: the console; 1..PTY_MAX: the ptys in use; else 0 */
+
+/* open files of terminals (file.c, namespace.c) */
+long tty_open(file_t *f);                      /* bind a character-device file to its terminal (vfs_open) */
+void tty_attach(file_t *f, tty_t *t);          /* a file of /dev/tty: bind it to t (the controlling tty) */
+void tty_close(file_t *f);
+long tty_file_read(file_t *f, void *buf, uint64_t len);
+long tty_file_write(file_t *f, const void *buf, uint64_t len);
+int tty_file_poll(file_t *f, int events);
+long tty_flush(tty_t *t, int queue, int master);  /* TCFLSH: 0 input, 1 output, 2 both (as the side sees them) */
+void tty_get_termios(tty_t *t, uint8_t b[36]);    /* struct termios */
+void tty_set_termios(tty_t *t, const uint8_t b[36]);
+
+/* implemented by posix-server */
+void tty_signal_fg(tty_t *t, int sig);         /* ^C ^\ ^Z, SIGWINCH: the foreground process group */
+void tty_hangup_session(tty_t *t);             /* the master closed: SIGHUP and SIGCONT to the session leader */
 #endif

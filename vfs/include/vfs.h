@@ -76,6 +76,8 @@ typedef struct file {
     uint32_t flags;                /* O_* status flags and access mode */
     uint32_t fifo_w;               /* a FIFO reader: no POLLHUP while the writers' open count is this */
     int refs;
+    struct tty *tty;               /* terminals: the tty (tty.h) */
+    int master;                    /* a pty master (/dev/ptmx) */
 } file_t;
 
 /* events and waiting */
@@ -192,9 +194,7 @@ void lock_release(vnode_t *n, uint64_t owner);   /* every lock of owner on n, of
 #define DEV_URANDOM 0x109
 #define DEV_TTY 0x500
 #define DEV_CONSOLE 0x501
+#define DEV_PTMX 0x502
 #define DEV_TTYAMA0 0xcc40  /* major 204, minor 64 */
-/* the console tty (tty.c) */
-long tty_read(void *buf, uint64_t len, int nonblock);
-long tty_write(const void *buf, uint64_t len);
-int tty_readable(void);
+/* terminals: tty.h */
 #endif

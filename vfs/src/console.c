@@ -52,6 +52,6 @@ void console_irq(void)
 {
     if (!uart) return;
     wr(ICR, RXIM | RTIM);  /* first: a character that comes during the drain raises it again */
-    while (!(rd(FR) & FR_RXFE)) tty_input((uint8_t)rd(DR));
+    while (!(rd(FR) & FR_RXFE)) tty_input(&console_tty, (uint8_t)rd(DR));
     psn_irq_ack(irq_handler);
 }

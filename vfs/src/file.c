@@ -29,6 +29,7 @@ void file_put(file_t *f)
         }
     }
     if (f->node && f->node->locks) lock_release(f->node, (uint64_t)f);  /* its OFD and flock locks */
+    if (f->tty) tty_close(f);
     if (f->node) vnode_put(f->node);
     heap_free(f, sizeof(*f));
 }
@@ -169,17 +170,17 @@ static long dev_read(vnode_t *n, uint8_t *buf, uint64_t len, int nonblock)
         for (uint64_t i = 0; i < len; i++) { s ^= read_cntvct(); s = s * 6364136223846793005ULL + 1; buf[i] = (uint8_t)(s >> 33); }
         return (long)len;
     }
-    case DEV_TTY: case DEV_CONSOLE: case DEV_TTYAMA0: return tty_read(buf, len, nonblock);
     }
+    (void)nonblock;
     return -ENXIO;
 }
 
 static long dev_write(vnode_t *n, const uint8_t *buf, uint64_t len)
 {
+    (void)buf;
     switch (n->rdev) {
     case DEV_NULL: case DEV_ZERO: case DEV_RANDOM: case DEV_URANDOM: return (long)len;
     case DEV_FULL: return -ENOSPC;
-    case DEV_TTY: case DEV_CONSOLE: case DEV_TTYAMA0: return tty_write(buf, len);
     }
     return -ENXIO;
 }
@@ -294,7 +295,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
 void *vfs_wait_object(file_t *f)
 {
     if (f->pipe) return f->pipe;
-    return &console_tty;  /* the console: tty_input reports events on it */
+    return f->tty;  /* terminals report events on their tty_t */
 }
 
 /* ---- generic ---- */
@@ -305,6 +306,7 @@ long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFDIR) return -EISDIR;
+    if (f->tty) return off ? -ESPIPE : tty_file_read(f, buf, len);
     if (t == S_IFCHR) return dev_read(n, buf, len, (f->flags & O_NONBLOCK) != 0);
     long r = reg_read(n, buf, len, off ? *off : f->off);
     if (r > 0 && !off) f->off += (uint64_t)r;
@@ -317,6 +319,7 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
     if (f->pipe) return off ? -ESPIPE : pipe_write(f, buf, len);
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
+    if (f->tty) return off ? -ESPIPE : tty_file_write(f, buf, len);
     if (t == S_IFCHR) return dev_write(n, buf, len);
     if (t != S_IFREG) return -EINVAL;
     uint64_t pos = off ? *off : (f->flags & O_APPEND) ? n->size : f->off;
@@ -329,6 +332,7 @@ long file_lseek(file_t *f, int64_t off, int whence)
 {
     if (f->pipe) return -ESPIPE;
     vnode_t *n = f->node;
+    if (f->tty) return -ESPIPE;
     if ((n->mode & S_IFMT) == S_IFCHR) return 0;
     int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->off : whence == 2 ? (int64_t)n->size : -1;
     if (whence == 3 || whence == 4) {  /* SEEK_DATA, SEEK_HOLE: all data */
@@ -409,8 +413,6 @@ int file_poll(file_t *f, int events)
         }
         return r & (events | 8 | 16);
     }
-    if (f->node && (f->node->mode & S_IFMT) == S_IFCHR &&
-        (f->node->rdev == DEV_TTY || f->node->rdev == DEV_CONSOLE || f->node->rdev == DEV_TTYAMA0))
-        return ((tty_readable() ? 1 : 0) | 4) & events;
+    if (f->tty) return tty_file_poll(f, events);
     return (1 | 4) & events;
 }

@@ -1,6 +1,7 @@
 /* The namespace: nodes, directories, path walking, and the boot image unpacked into tmpfs. */
 #include "vfs.h"
 #include "lib.h"
+#include "tty.h"
 
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
@@ -563,9 +564,10 @@ void vfs_init(const uint8_t *b, uint64_t size)
     vfs_mknod(root, "/tmp", S_IFDIR | 01777, 0, 0);
     vfs_mknod(root, "/proc", S_IFDIR | 0555, 0, 0);
     vfs_mknod(root, "/sys", S_IFDIR | 0555, 0, 0);
+    vfs_mknod(root, "/dev/pts", S_IFDIR | 0755, 0, 0);
     static const struct { const char *path, *type; uint64_t magic; } boot_mounts[] = {
         { "/", "rootfs", TMPFS_MAGIC }, { "/dev", "devtmpfs", TMPFS_MAGIC }, { "/proc", "proc", PROC_SUPER_MAGIC },
-        { "/sys", "sysfs", SYSFS_MAGIC }, { "/tmp", "tmpfs", TMPFS_MAGIC },
+        { "/sys", "sysfs", SYSFS_MAGIC }, { "/tmp", "tmpfs", TMPFS_MAGIC }, { "/dev/pts", "devpts", 0x1cd1 },
     };
     for (unsigned i = 0; i < sizeof(boot_mounts) / sizeof(boot_mounts[0]); i++) {
         vnode_t *d;
@@ -582,10 +584,12 @@ void vfs_init(const uint8_t *b, uint64_t size)
     static const struct { const char *name; uint64_t dev; uint32_t mode; } devs[] = {
         { "/dev/null", DEV_NULL, 0666 }, { "/dev/zero", DEV_ZERO, 0666 }, { "/dev/full", DEV_FULL, 0666 },
         { "/dev/random", DEV_RANDOM, 0666 }, { "/dev/urandom", DEV_URANDOM, 0666 }, { "/dev/tty", DEV_TTY, 0666 },
-        { "/dev/console", DEV_CONSOLE, 0600 }, { "/dev/ttyAMA0", DEV_TTYAMA0, 0620 },
+        { "/dev/console", DEV_CONSOLE, 0600 }, { "/dev/ttyAMA0", DEV_TTYAMA0, 0620 }, { "/dev/ptmx", DEV_PTMX, 0666 },
     };
     for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
         vfs_mknod(root, devs[i].name, S_IFCHR | devs[i].mode, devs[i].dev, 0);
+    /* devpts: /dev/pts/N come and go with the ptys; its own ptmx has mode 0 as Linux's default */
+    vfs_mknod(root, "/dev/pts/ptmx", S_IFCHR, DEV_PTMX, 0);
 }
 
 static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out);
@@ -635,6 +639,11 @@ static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out)
     f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY);
     f->refs = 1;
     if (t == S_IFIFO && !(flags & O_PATH) && (r = fifo_attach(f))) { f->pipe = 0; file_put(f); return r; }
+    if (t == S_IFCHR && !(flags & O_PATH) && (r = tty_open(f))) {
+        vnode_put(n);
+        heap_free(f, sizeof(*f));
+        return r;
+    }
     *out = f;
     return 0;
 }

@@ -297,28 +297,71 @@ static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
     return r;
 }
 
-static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
+/* The struct stat (128 bytes) of what dirfd+path name (fstatat's flags): 0 or -errno. */
+static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint8_t st[128])
 {
     static char path[VFS_PATH_MAX];
-    uint8_t st[128];
     vnode_t *dir, *n;
     long r;
-    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
     if ((r = get_path(p, upath, path))) return r;
     if (!path[0] && (flags & AT_EMPTY_PATH)) {
         file_t *f = fd_file(p, (uint64_t)dirfd);
         if (dirfd == AT_FDCWD) n = p->grp->cwd;
         else if (!f) return -EBADF;
-        else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return copy_out(p, ubuf, st, 128); }
+        else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return 0; }
         else n = f->node;
     } else {
         file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
-        if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return copy_out(p, ubuf, st, 128); }
+        if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return 0; }
         if (linked && linked->node) n = linked->node;
         else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
     }
     vnode_stat(n, st);
-    return copy_out(p, ubuf, st, 128);
+    return 0;
+}
+
+static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
+{
+    uint8_t st[128];
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
+    long r = stat_at(p, dirfd, upath, flags, st);
+    return r ? r : copy_out(p, ubuf, st, 128);
+}
+
+/*
+ * statx(dirfd, path, flags, mask, buf): struct statx (256 bytes) from the same facts as fstatat:
+ * the basic fields and the mount id (tmpfs keeps no birth time, as on Linux).
+ */
+#define AT_STATX_SYNC_TYPE 0x6000
+static long sys_statx(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mask, uint64_t ubuf)
+{
+    uint8_t st[128], sx[256] = { 0 };
+    if ((flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | AT_STATX_SYNC_TYPE)) ||
+        (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & 0x80000000u))
+        return -EINVAL;
+    long r = stat_at(p, dirfd, upath, flags, st);
+    if (r) return r;
+    uint64_t dev = *(uint64_t *)(st + 0), rdev = *(uint64_t *)(st + 32);
+    *(uint32_t *)(sx + 0) = 0x7ff | 0x1000;                  /* STATX_BASIC_STATS | STATX_MNT_ID */
+    *(uint32_t *)(sx + 4) = *(uint32_t *)(st + 56);          /* blksize */
+    *(uint32_t *)(sx + 16) = *(uint32_t *)(st + 20);         /* nlink */
+    *(uint32_t *)(sx + 20) = *(uint32_t *)(st + 24);         /* uid */
+    *(uint32_t *)(sx + 24) = *(uint32_t *)(st + 28);         /* gid */
+    *(uint16_t *)(sx + 28) = (uint16_t)*(uint32_t *)(st + 16);  /* mode */
+    *(uint64_t *)(sx + 32) = *(uint64_t *)(st + 8);          /* ino */
+    *(uint64_t *)(sx + 40) = *(uint64_t *)(st + 48);         /* size */
+    *(uint64_t *)(sx + 48) = *(uint64_t *)(st + 64);         /* blocks */
+    static const int from[3][2] = { { 64, 72 }, { 96, 104 }, { 112, 88 } };  /* atime, ctime, mtime */
+    for (int i = 0; i < 3; i++) {
+        *(uint64_t *)(sx + from[i][0]) = *(uint64_t *)(st + from[i][1]);
+        *(uint32_t *)(sx + from[i][0] + 8) = (uint32_t)*(uint64_t *)(st + from[i][1] + 8);
+    }
+    *(uint32_t *)(sx + 128) = (uint32_t)(rdev >> 8 & 0xfff);  /* rdev major, minor (Linux's encoding) */
+    *(uint32_t *)(sx + 132) = (uint32_t)((rdev & 0xff) | (rdev >> 12 & 0xfff00));
+    *(uint32_t *)(sx + 136) = (uint32_t)(dev >> 8 & 0xfff);
+    *(uint32_t *)(sx + 140) = (uint32_t)((dev & 0xff) | (dev >> 12 & 0xfff00));
+    *(uint64_t *)(sx + 144) = (dev & 0xff) + 20;             /* mnt_id: one per file system */
+    return copy_out(p, ubuf, sx, sizeof(sx));
 }
 
 static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
@@ -1053,6 +1096,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     }
     case LINUX_SYS_fstat: return sys_fstat(p, a[0], a[1]);
     case LINUX_SYS_newfstatat: return sys_stat_at(p, (int64_t)(int)a[0], a[1], a[2], a[3]);
+    case LINUX_SYS_statx: return sys_statx(p, (int64_t)(int)a[0], a[1], a[2], a[3], a[4]);
     case LINUX_SYS_getdents64: {
         file_t *f = fd_file(p, a[0]);
         static uint8_t buf[32768];

@@ -122,6 +122,13 @@ uint64_t slot_alloc(void)
     return next_slot++;
 }
 
+uint64_t slot_alloc_n(uint64_t n)
+{
+    uint64_t s = slot_alloc();
+    next_slot += n - 1;
+    return s;
+}
+
 /* The RAM untyped objects are carved from: the largest one. */
 uint64_t bytes_retyped;  /* memory handed to the kernel as objects, for sysinfo */
 
@@ -168,6 +175,19 @@ long obj_retype(uint64_t type, uint64_t bits, uint64_t slot)
         if (r != -12) { if (!r) bytes_retyped += obj_bytes(type, bits); return r; }
     }
     return -12;
+}
+
+/* Up to count objects into slots slot.. in one retype where a pool has room for them all, else one:
+ * how many were made (0 when memory is exhausted). */
+uint64_t obj_retype_n(uint64_t type, uint64_t bits, uint64_t slot, uint64_t count)
+{
+    if (pool_count < 0) pools_init();
+    for (int i = pool_cur; i < pool_count; i++)
+        if (!psn_retype(bootinfo->untyped[pool_order[i]].slot, type, bits, slot, count)) {
+            bytes_retyped += count * obj_bytes(type, bits);
+            return count;
+        }
+    return obj_retype(type, bits, slot) ? 0 : 1;
 }
 
 /* Little memory is left: process memory and file contents are refused (ENOMEM, ENOSPC) so that the

@@ -27,6 +27,8 @@ uint64_t slot_alloc(void);
 uint64_t obj_pool(void);
 /* Retype one object into slot from the RAM untypeds (the next when one is full): 0 or -ENOMEM. */
 long obj_retype(uint64_t type, uint64_t bits, uint64_t slot);
+uint64_t obj_retype_n(uint64_t type, uint64_t bits, uint64_t slot, uint64_t count);
+uint64_t slot_alloc_n(uint64_t n);  /* n consecutive slots: the first */
 /* True when little memory is left (see lib.c). */
 int mem_low(void);
 /* Create an object of a type from that untyped; returns its slot. */

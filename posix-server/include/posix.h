@@ -15,7 +15,7 @@
 #define USER_STACK_TOP 0x0000fffffffff000UL
 #define USER_STACK_MAX (8UL << 20)
 #define USER_MMAP_TOP  0x0000ffff00000000UL
-#define SERVER_WINDOW  0x0000200000000000UL /* every frame we own is mapped here at + its physical address */
+#define SERVER_WINDOW  0x0000200000000000UL /* every frame we own is mapped here, at + its number * PAGE */
 
 /* Linux errno values used here (returned negated). */
 enum { EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8, EBADF = 9, ECHILD = 10,
@@ -24,7 +24,7 @@ enum { EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 
 #define ERESTARTSYS 512  /* a call to make again after a signal (SA_RESTART) or a stop, as Linux's */
 
 /* ---- frames: every page of process memory, refcounted (shared and copy-on-write pages) ---- */
-typedef struct frame { uint64_t slot, pa; uint32_t ref; uint32_t next_free; } frame_t;
+typedef struct frame { uint64_t slot; uint32_t ref; uint32_t next_free; } frame_t;
 uint32_t frame_alloc(void);           /* a zeroed frame, ref 1; 0 when memory is exhausted */
 void frame_put(uint32_t f);           /* drop a reference */
 void *frame_ptr(uint32_t f);          /* the frame's contents, in the server's window */

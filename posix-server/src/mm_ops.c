@@ -10,12 +10,34 @@ static frame_t *chunks[8192];
 static uint32_t nframes = 1, free_head;  /* frame 0 is never used: 0 means "none" */
 
 frame_t *frame_get(uint32_t f) { return &chunks[f / FRAMES_PER_CHUNK][f % FRAMES_PER_CHUNK]; }
-void *frame_ptr(uint32_t f) { return (void *)(SERVER_WINDOW + frame_get(f)->pa); }
+void *frame_ptr(uint32_t f) { return (void *)(SERVER_WINDOW + (uint64_t)f * PAGE); }
+
+/* Frames just made by the kernel (zeroed, mapped in the window), not used yet. */
+#define FRESH_BATCH 16
+static uint32_t fresh[FRESH_BATCH], n_fresh;
+
+/* Make up to FRESH_BATCH frames in one retype: how many are fresh now. */
+static uint32_t frames_make(void)
+{
+    if (mem_low()) return 0;  /* ENOMEM for the process, memory left for the servers */
+    if (nframes + FRESH_BATCH >= sizeof(chunks) / sizeof(chunks[0]) * FRAMES_PER_CHUNK) return 0;
+    uint64_t slot = slot_alloc_n(FRESH_BATCH);
+    uint64_t got = obj_retype_n(PSN_OBJ_FRAME, 0, slot, FRESH_BATCH);
+    for (uint64_t i = 0; i < got; i++) {
+        uint32_t f = nframes;
+        if (!chunks[f / FRAMES_PER_CHUNK]) chunks[f / FRAMES_PER_CHUNK] = heap_alloc(FRAMES_PER_CHUNK * sizeof(frame_t));
+        if (psn_vspace_map(PSN_CAP_VSPACE, slot + i, (uint64_t)frame_ptr(f), PSN_RIGHT_R | PSN_RIGHT_W)) break;
+        nframes++;
+        frame_get(f)->slot = slot + i;
+        fresh[n_fresh++] = f;
+    }
+    return n_fresh;
+}
 
 /* Frames kept for reuse (not in use by any process). */
 uint64_t frames_free(void)
 {
-    uint64_t n = 0;
+    uint64_t n = n_fresh;
     for (uint32_t f = free_head; f; f = frame_get(f)->next_free) n++;
     return n;
 }
@@ -28,16 +50,8 @@ uint32_t frame_alloc(void)
         free_head = frame_get(f)->next_free;
         memset(frame_ptr(f), 0, PAGE);
     } else {
-        if (nframes / FRAMES_PER_CHUNK >= sizeof(chunks) / sizeof(chunks[0])) return 0;
-        if (!chunks[nframes / FRAMES_PER_CHUNK]) chunks[nframes / FRAMES_PER_CHUNK] = heap_alloc(FRAMES_PER_CHUNK * sizeof(frame_t));
-        if (mem_low()) return 0;  /* ENOMEM for the process, memory left for the servers */
-        uint64_t slot = slot_alloc(), pa;
-        if (obj_retype(PSN_OBJ_FRAME, 0, slot)) return 0;
-        if (psn_invoke(slot, PSN_M_FRAME_GET_PHYS, 0, 0, &pa)) return 0;
-        if (psn_vspace_map(PSN_CAP_VSPACE, slot, SERVER_WINDOW + pa, PSN_RIGHT_R | PSN_RIGHT_W)) return 0;
-        f = nframes++;
-        frame_get(f)->slot = slot;
-        frame_get(f)->pa = pa;
+        if (!n_fresh && !frames_make()) return 0;
+        f = fresh[--n_fresh];
     }
     frame_get(f)->ref = 1;
     return f;

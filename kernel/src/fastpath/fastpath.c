@@ -128,7 +128,7 @@ word_t *fastpath_reply_recv(word_t cap, word_t info, word_t m0, word_t m1, word_
     if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) goto slow;
     if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) goto slow;
     uint8_t fault = caller->fault;
-    if (unlikely(fault && fault != PSN_FAULT_SYSCALL)) goto slow;
+    if (unlikely(fault && fault != PSN_FAULT_SYSCALL && fault != PSN_FAULT_VM)) goto slow;
     if (unlikely(cap >> t->cspace.bits)) goto slow;
     cap_t *c = &t->cspace.slots[cap];
     if (unlikely(c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) goto slow;
@@ -138,8 +138,8 @@ word_t *fastpath_reply_recv(word_t cap, word_t info, word_t m0, word_t m1, word_
     caller->reply_gen++;
     add_receiver(ep, t);
     fast_switch(cpu, t, caller, TS_BLOCKED_RECV);
-    if (fault) {  /* a Linux syscall: the reply is x0, every other register is the caller's */
-        if (len) caller->ctx[0] = m0;
+    if (fault) {  /* a Linux syscall: the reply is x0; a page fault: it runs on; the rest is the caller's */
+        if (fault == PSN_FAULT_SYSCALL && len) caller->ctx[0] = m0;
         caller->fault = 0;
         FAST_RESTORE(caller);
     }

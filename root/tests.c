@@ -267,6 +267,26 @@ static void test_errors(void)
     expect(psn_tcb_configure(tcb, PSN_CAP_VSPACE, PSN_CAP_VSPACE, 0, 10) == -EBADF_, "configure with a non-cnode: EBADF", 0);
     expect(psn_tcb_resume(tcb) == -EINVAL_, "and the unconfigured thread cannot run", 0);
     expect(PSN_INVOKE(tcb, PSN_M_TCB_WRITE_REGS, 30, 10, 0) == -EINVAL_, "register range past the end: EINVAL", 0);
+    /* all registers through a frame, one call each way */
+    uint64_t rf;
+    uint64_t *rp = page_new(&rf);
+    for (int i = 0; i < PSN_NUM_REGS; i++) rp[64 + i] = 0x1000 + (uint64_t)i;
+    long wr = PSN_INVOKE(tcb, PSN_M_TCB_REGS_FROM_FRAME, rf, 512, 3, 20);
+    uint64_t back[12] = { 0 };
+    psn_tcb_read_regs(tcb, 3, 12, back);
+    expect(wr == 0 && back[0] == 0x1003 && back[11] == 0x1000 + 14, "registers written from a frame", wr);
+    for (int i = 0; i < PSN_NUM_REGS; i++) rp[i] = 0;
+    long rd = PSN_INVOKE(tcb, PSN_M_TCB_REGS_TO_FRAME, rf, 0);
+    expect(rd == 0 && rp[3] == 0x1003 && rp[22] == 0x1000 + 22 && rp[2] == 0 && rp[23] == 0,
+           "all registers read into a frame (only the written ones changed)", rd);
+    expect(PSN_INVOKE(tcb, PSN_M_TCB_REGS_TO_FRAME, rf, 4) == -EINVAL_ &&
+           PSN_INVOKE(tcb, PSN_M_TCB_REGS_TO_FRAME, rf, 4096 - 8) == -EINVAL_ &&
+           PSN_INVOKE(tcb, PSN_M_TCB_REGS_FROM_FRAME, rf, 0, 30, 10) == -EINVAL_,
+           "register frame offsets and ranges out of bounds: EINVAL", 0);
+    expect(PSN_INVOKE(tcb, PSN_M_TCB_REGS_TO_FRAME, ep, 0) == -EBADF_, "registers into a non-frame: EBADF", 0);
+    uint64_t rfro = slot_alloc();
+    psn_cnode_copy(PSN_CAP_CNODE, rfro, rf, PSN_RIGHT_R);
+    expect(PSN_INVOKE(tcb, PSN_M_TCB_REGS_TO_FRAME, rfro, 0) == -EPERM_, "registers into a read-only frame cap: EPERM", 0);
     expect(psn_cnode_copy(PSN_CAP_CNODE, slot_alloc(), ut, RW) == -EPERM_, "an untyped cannot be copied", 0);
 }
 

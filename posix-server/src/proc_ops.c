@@ -51,22 +51,24 @@ void proc_reply(proc_t *p, long value)
     psn_send(p->reply, &m);
 }
 
-/* A thread's registers x0..tpidr (PSN_REG_* order), in as few kernel calls as the message allows. */
+/* A page of the server's through which the kernel passes a thread's registers in one call. */
+static uint64_t *regs_page, regs_slot;
+static void regs_page_init(void) { if (!regs_page) regs_page = page_new(&regs_slot); }
+
+/* A thread's registers x0..tpidr (PSN_REG_* order): one kernel call. */
 void regs_read_all(proc_t *p, uint64_t r[PSN_NUM_REGS])
 {
-    for (int i = 0; i < PSN_NUM_REGS; i += 12)
-        psn_tcb_read_regs(p->tcb, (uint64_t)i, (uint64_t)(PSN_NUM_REGS - i < 12 ? PSN_NUM_REGS - i : 12), &r[i]);
+    regs_page_init();
+    PSN_INVOKE(p->tcb, PSN_M_TCB_REGS_TO_FRAME, regs_slot, 0);
+    memcpy(r, regs_page, 8 * PSN_NUM_REGS);
 }
 
-/* Write registers first..first+n-1 of a thread from r[first..]. */
+/* Write registers first..first+n-1 of a thread from r[first..]: one kernel call. */
 void regs_write_range(proc_t *p, int first, int n, const uint64_t *r)
 {
-    for (int i = first; i < first + n; i += 12) {
-        int k = first + n - i < 12 ? first + n - i : 12;
-        uint64_t a[14] = { (uint64_t)i, (uint64_t)k };
-        memcpy(&a[2], &r[i], 8 * (uint64_t)k);
-        psn_invoke(p->tcb, PSN_M_TCB_WRITE_REGS, 2 + k, a, 0);
-    }
+    regs_page_init();
+    memcpy(&regs_page[first], &r[first], 8 * (uint64_t)n);
+    PSN_INVOKE(p->tcb, PSN_M_TCB_REGS_FROM_FRAME, regs_slot, 0, (uint64_t)first, (uint64_t)n);
 }
 
 static void regs_copy(proc_t *from, proc_t *to, uint64_t x0, uint64_t sp, int set_tls, uint64_t tls)

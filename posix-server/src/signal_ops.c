@@ -37,11 +37,10 @@ int sig_deliverable(proc_t *p)
     return d ? __builtin_ctzl(d) + 1 : 0;
 }
 
-/* After setup_frame only x0-x2 and x29, x30, sp, pc changed: two calls instead of three. */
+/* After setup_frame only x0-x2 and x29, x30, sp, pc changed. */
 static void regs_write_entry(proc_t *p, const uint64_t r[PSN_NUM_REGS])
 {
-    regs_write_range(p, 0, 3, r);
-    regs_write_range(p, 29, 4, r);  /* x29, x30, sp, pc */
+    regs_write_range(p, 0, 33, r);  /* x0..pc: one call */
 }
 
 static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);

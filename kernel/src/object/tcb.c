@@ -3,6 +3,7 @@
 #include <kernel/sched.h>
 #include <kernel/ipc.h>
 #include <arch/machine.h>
+#include <arch/mmu.h>
 #include <util.h>
 
 #define PSTATE_USER_MASK 0xf0000000UL /* NZCV: all a thread may choose of its PSTATE */
@@ -60,6 +61,23 @@ long decode_tcb(invocation_t *inv)
         for (word_t i = 0; i < mr[1]; i++) inv->out[i] = reg_read(t, self, mr[0] + i);
         inv->out_len = mr[1];
         return 0;
+    case PSN_M_TCB_REGS_TO_FRAME:
+    case PSN_M_TCB_REGS_FROM_FRAME: {  /* every register in one call, through memory the caller sees */
+        int to = inv->label == PSN_M_TCB_REGS_TO_FRAME;
+        cap_t *f = cap_lookup(self, mr[0], PSN_OBJ_FRAME);
+        if (!f) return -EBADF;
+        if (f->extra) return -EINVAL;  /* a device frame is not memory */
+        if (!(f->rights & (to ? PSN_RIGHT_W : PSN_RIGHT_R))) return -EPERM;
+        if ((mr[1] & 7) || mr[1] > PAGE_SIZE - PSN_NUM_REGS * sizeof(word_t)) return -EINVAL;
+        word_t *w = (word_t *)((char *)f->obj + mr[1]);
+        if (to) {
+            for (word_t i = 0; i < PSN_NUM_REGS; i++) w[i] = reg_read(t, self, i);
+            return 0;
+        }
+        if (mr[2] >= PSN_NUM_REGS || mr[3] > PSN_NUM_REGS - mr[2]) return -EINVAL;
+        for (word_t i = mr[2]; i < mr[2] + mr[3]; i++) reg_write(t, self, i, w[i]);
+        return 0;
+    }
     case PSN_M_TCB_RESUME:
         if (!t->vspace || !t->cspace.slots) return -EINVAL;
         if (t->state == TS_INACTIVE) sched_wake(t);

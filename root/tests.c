@@ -522,6 +522,24 @@ static void test_reply_cap(void)
     expect(r == 0 && reply_result == 609, "a later send on the reply cap answers the caller", (long)reply_result);
     m.info = 0;
     expect(psn_send(rs, &m) == -EBADF_, "a reply cap is used once", 0);
+
+    /* REPLY_RECV with SAVE: keep the reply right and receive, in one call */
+    reply_result = 0;
+    thread_new(0, late_client, ep, 101, 0);
+    psn_recv(ep, &m, 0);
+    uint64_t ep2 = obj_new(PSN_OBJ_ENDPOINT, 0), rs2 = slot_alloc();
+    thread_new(0, early_sender, ep2, 101, 0);  /* runs now and waits in send */
+    m.info = (1UL << PSN_INFO_SAVE_SHIFT) | rs << PSN_INFO_CAPSLOT_SHIFT;
+    psn_cnode_mint(PSN_CAP_CNODE, rs, ep2, PSN_RIGHT_R, 0);  /* rs is taken now */
+    r = psn_reply_recv(ep2, &m);
+    expect(r == -EEXIST_ && reply_result == 0, "SAVE into a taken slot: EEXIST, and nothing received", r);
+    m.info = (1UL << PSN_INFO_SAVE_SHIFT) | rs2 << PSN_INFO_CAPSLOT_SHIFT;
+    r = psn_reply_recv(ep2, &m);
+    expect(r >= 0 && psn_info_label(m.info) == 5 && m.mr[0] == 77 && reply_result == 0,
+           "REPLY_RECV with SAVE receives without answering", r);
+    m.info = psn_info(4, 1);
+    m.mr[0] = 3;
+    expect(psn_send(rs2, &m) == 0 && reply_result == 304, "and the saved reply cap answers later", (long)reply_result);
 }
 
 /* ---- FPU state is per thread ---- */

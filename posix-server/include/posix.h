@@ -200,6 +200,7 @@ void fd_exec(proc_t *p);            /* close O_CLOEXEC descriptors */
 void fd_exit(proc_t *g);            /* close everything */
 void fd_init_console(proc_t *init);
 void io_run_wakeups(void);          /* retry the calls waiting on objects that changed */
+int io_pending(void);               /* objects changed since the last io_run_wakeups */
 void fd_wait_cancel(proc_t *t, int signal); /* t's wait in a file call ends unanswered (signal, or exit) */
 void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vfs_cred is 0 again */
 long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */

@@ -826,6 +826,8 @@ void vfs_event(void *obj)
     if (n_pending < 64) pending_events[n_pending++] = obj;
 }
 
+int io_pending(void) { return n_pending || poll_dirty; }
+
 void io_run_wakeups(void)
 {
     for (int round = 0; round < 8 && (n_pending || poll_dirty); round++) {

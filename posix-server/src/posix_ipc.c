@@ -29,6 +29,14 @@ int posix_spawn_init(const char *path, char *const argv[])
 }
 
 proc_t *current_caller;
+/* The slot where the reply right of the message just handled must be kept (its call waits), or 0:
+ * kept by the next receive (REPLY_RECV with SAVE) rather than by a call of its own. */
+static uint64_t save_slot;
+static void save_now(void)
+{
+    if (save_slot) psn_cnode_save_caller(PSN_CAP_CNODE, save_slot);
+    save_slot = 0;
+}
 extern uint64_t sp_at_syscall;
 
 /* A fault raises sig: a handler runs, or the process dies (logged). Returns 1 to resume it. */
@@ -58,7 +66,7 @@ static int handle(psn_msg_t *m)
         long r = posix_syscall(p, nr, a);
         current_caller = 0;
         if (r == SYSCALL_NO_REPLY) {
-            if (p->state != P_RUN && p->state != P_ZOMBIE) psn_cnode_save_caller(PSN_CAP_CNODE, p->reply);
+            if (p->state != P_RUN && p->state != P_ZOMBIE) save_slot = p->reply;
             return 0;
         }
         if (p->state == P_ZOMBIE) return 0;
@@ -116,9 +124,14 @@ void posix_serve(void)
     for (;;) {
         uint64_t deadline = posix_next_deadline();
         long r;
-        if (answer && !deadline) {
+        if (save_slot && !deadline) {
+            m.info = 1UL << PSN_INFO_SAVE_SHIFT | save_slot << PSN_INFO_CAPSLOT_SHIFT;
+            save_slot = 0;
+            r = reply_recv_fast(&m);
+        } else if (answer && !deadline) {
             r = reply_recv_fast(&m);
         } else {
+            save_now();
             if (answer) psn_reply(&m);
             uint64_t ns = 0;
             if (deadline) {
@@ -133,6 +146,9 @@ void posix_serve(void)
         if (r == -110) { posix_timer_tick(); io_run_wakeups(); continue; }
         if (r < 0) continue;
         answer = handle(&m);
-        io_run_wakeups();
+        if (io_pending()) {
+            save_now();  /* a wakeup may answer that very call */
+            io_run_wakeups();
+        }
     }
 }

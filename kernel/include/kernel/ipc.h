@@ -11,6 +11,7 @@ extern const uint8_t mr_reg[PSN_NUM_MRS];
 static inline word_t info_get(word_t info, unsigned shift, word_t mask) { return (info >> shift) & mask; }
 #define INFO_LEN(i) info_get(i, PSN_INFO_LEN_SHIFT, PSN_INFO_LEN_MASK)
 #define INFO_LABEL(i) info_get(i, PSN_INFO_LABEL_SHIFT, PSN_INFO_LABEL_MASK)
+#define INFO_CAPSLOT(i) info_get(i, PSN_INFO_CAPSLOT_SHIFT, PSN_INFO_CAPSLOT_MASK)
 #define INFO_MAKE(label, len) (((word_t)(label) << PSN_INFO_LABEL_SHIFT) | (len))
 
 /* Copy a message (t's registers, or its pending fault) from `from` to `to`: to's x0 = badge, x1 = info. */

@@ -16,4 +16,6 @@ cap_t *cap_lookup(tcb_t *t, word_t idx, int type);
 static inline bool cap_copyable(const cap_t *c) { return c->type != PSN_OBJ_UNTYPED && c->type != PSN_OBJ_REPLY; }
 
 long decode_cnode(invocation_t *inv);
+/* Move t's pending reply right into empty slot dst as a REPLY cap: 0, -EEXIST, -ENOENT (none). */
+long cnode_save_caller(tcb_t *t, cap_t *dst);
 #endif

@@ -85,7 +85,14 @@ static void slowpath(tcb_t *t, word_t nr)
         else t->ctx[1] = (word_t)-EINVAL;
         return;
     case PSN_SYS_REPLY_RECV:
-        if (t->caller) { ipc_reply(t, t->caller, t->ctx[1]); t->caller = NULL; }
+        if (t->ctx[1] & BIT(PSN_INFO_SAVE_SHIFT)) {  /* keep the reply right instead of answering */
+            cap_t *d = cnode_slot(&t->cspace, INFO_CAPSLOT(t->ctx[1]));
+            long r = d ? cnode_save_caller(t, d) : -EBADF;
+            if (r) { t->ctx[1] = (word_t)r; return; }
+        } else if (t->caller) {
+            ipc_reply(t, t->caller, t->ctx[1]);
+            t->caller = NULL;
+        }
         /* fall through */
     case PSN_SYS_RECV:
     case PSN_SYS_NBRECV: {

@@ -125,7 +125,7 @@ word_t *fastpath_reply_recv(word_t cap, word_t info, word_t m0, word_t m1, word_
     tcb_t *t = cpu->cur;
     word_t len = INFO_LEN(info);
     tcb_t *caller = t->caller;
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN || !caller)) goto slow;
+    if (unlikely((info & (BIT(PSN_INFO_CAP_SHIFT) | BIT(PSN_INFO_SAVE_SHIFT))) || len > FAST_MAX_LEN || !caller)) goto slow;
     if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) goto slow;
     uint8_t fault = caller->fault;
     if (unlikely(fault && fault != PSN_FAULT_SYSCALL && fault != PSN_FAULT_VM)) goto slow;

@@ -14,6 +14,16 @@ static bool badgeable(const cap_t *c)
     return c->type == PSN_OBJ_ENDPOINT || c->type == PSN_OBJ_NOTIFICATION;
 }
 
+long cnode_save_caller(tcb_t *t, cap_t *dst)
+{
+    tcb_t *caller = t->caller;
+    if (dst->type != PSN_OBJ_NULL) return -EEXIST;
+    if (!caller || caller->state != TS_BLOCKED_REPLY) return -ENOENT;
+    *dst = (cap_t){ .type = PSN_OBJ_REPLY, .rights = PSN_RIGHT_W, .obj = caller, .extra = caller->reply_gen };
+    t->caller = NULL;
+    return 0;
+}
+
 long decode_cnode(invocation_t *inv)
 {
     cnode_ref_t dst_cs = { inv->cap->obj, inv->cap->extra };
@@ -48,14 +58,8 @@ long decode_cnode(invocation_t *inv)
         if (dst == inv->cap) return -EBUSY;
         memset(dst, 0, sizeof(*dst));
         return 0;
-    case PSN_M_CNODE_SAVE_CALLER: {
-        tcb_t *caller = inv->t->caller;
-        if (dst->type != PSN_OBJ_NULL) return -EEXIST;
-        if (!caller || caller->state != TS_BLOCKED_REPLY) return -ENOENT;
-        *dst = (cap_t){ .type = PSN_OBJ_REPLY, .rights = PSN_RIGHT_W, .obj = caller, .extra = caller->reply_gen };
-        inv->t->caller = NULL;
-        return 0;
-    }
+    case PSN_M_CNODE_SAVE_CALLER:
+        return cnode_save_caller(inv->t, dst);
     }
     return -ENOSYS;
 }

@@ -27,6 +27,9 @@
 #define F_RESERVED (F_MCTX + 288)
 #define FRAME_SIZE (F_RESERVED + 4096)
 #define F_RECORD FRAME_SIZE        /* struct frame_record { fp, lr } after the frame */
+#define FPSIMD_MAGIC 0x46508001    /* struct fpsimd_context: head, fpsr, fpcr, vregs[32] */
+#define FPSIMD_SIZE 528
+#define F_USED (F_RESERVED + FPSIMD_SIZE + 16)  /* what is written: up to the record list's end marker */
 
 static int default_ignored(int sig) { return sig == SIGCHLD || sig == 23 || sig == 28 || sig == SIGCONT; }
 static int is_stop(int sig) { return sig == SIGSTOP || sig == 20 || sig == 21 || sig == 22; }
@@ -45,6 +48,17 @@ static void regs_write_entry(proc_t *p, const uint64_t r[PSN_NUM_REGS])
 
 static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);
 
+/* A page through which the kernel hands over a thread's FP/SIMD state (fpsimd_context's body). */
+static uint8_t *fpu_buf;
+static uint64_t fpu_slot;
+/* to_buf: fetch p's state into the page and return it; else load p's state from the page. */
+static uint8_t *fpu_page(proc_t *p, int to_buf)
+{
+    if (!fpu_buf) fpu_buf = page_new(&fpu_slot);
+    long r = PSN_INVOKE(p->tcb, to_buf ? PSN_M_TCB_FPU_TO_FRAME : PSN_M_TCB_FPU_FROM_FRAME, fpu_slot, 0);
+    return r ? 0 : fpu_buf;
+}
+
 /*
  * Build the frame for sig on p's stack from registers r (r[0] is what the interrupted code sees in
  * x0), and point r at the handler. Returns 0, or -EFAULT if the stack is unusable (then SIGSEGV).
@@ -61,10 +75,17 @@ static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64
     int on_alt = p->altstack[2] && sp >= p->altstack[0] && sp < p->altstack[0] + p->altstack[2];
     if ((act[1] & SA_ONSTACK) && p->altstack[2] && !(p->altstack[1] & 2) && !on_alt) sp = p->altstack[0] + p->altstack[2];
     sp = (sp - FRAME_SIZE - 16) & ~15UL;
-    /* Only the used part is written: siginfo, ucontext up to the registers, and an empty record
-     * list at the start of __reserved (no FP/SIMD record: the FP state stays in the thread). */
-    static uint8_t f[F_RESERVED + 16];
+    /* Only the used part is written: siginfo, ucontext up to the registers, and in __reserved the
+     * FP/SIMD record (the state the interrupted code had; the handler gets it unchanged) and the
+     * list's end marker. */
+    static uint8_t f[F_USED];
     memset(f, 0, sizeof(f));
+    uint8_t *fp = fpu_page(p, 1);
+    if (fp) {
+        *(uint32_t *)(f + F_RESERVED) = FPSIMD_MAGIC;
+        *(uint32_t *)(f + F_RESERVED + 4) = FPSIMD_SIZE;
+        memcpy(f + F_RESERVED + 8, fp, FPSIMD_SIZE - 8);
+    }
     int32_t *si = (int32_t *)(f + F_INFO);
     si[0] = sig;
     si[2] = code;
@@ -249,7 +270,7 @@ void sig_send(proc_t *p, int sig, int code, int from_pid)
 
 long sig_return(proc_t *p, uint64_t sp)
 {
-    static uint8_t f[F_RESERVED];
+    static uint8_t f[F_USED];
     if (copy_in(p, f, sp, sizeof(f))) { proc_exit(p, SIGSEGV); return SYSCALL_NO_REPLY; }
     uint64_t r[PSN_NUM_REGS];
     memcpy(r, f + F_REGS, 31 * 8);
@@ -258,6 +279,12 @@ long sig_return(proc_t *p, uint64_t sp)
     r[PSN_REG_PSTATE] = *(uint64_t *)(f + F_PSTATE);  /* the kernel keeps only the flags */
     p->sigmask = *(uint64_t *)(f + F_UC_SIGMASK) & ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
     regs_write_range(p, 0, PSN_REG_TPIDR, r);  /* x0..pstate: TPIDR is not part of the frame */
+    /* the FP/SIMD record, where the handler may have changed it; Linux's frame always has one first */
+    if (*(uint32_t *)(f + F_RESERVED) == FPSIMD_MAGIC && *(uint32_t *)(f + F_RESERVED + 4) == FPSIMD_SIZE) {
+        if (!fpu_buf) fpu_buf = page_new(&fpu_slot);
+        memcpy(fpu_buf, f + F_RESERVED + 8, FPSIMD_SIZE - 8);
+        fpu_page(p, 0);
+    }
     return (long)r[0];  /* the reply puts it back in x0 */
 }
 

@@ -27,6 +27,15 @@ void fpu_trap(tcb_t *t)
     c->fpu_owner = t;
 }
 
+void fpu_sync(tcb_t *t)
+{
+    cpu_t *c = this_cpu();
+    if (c->fpu_owner != t) return;
+    arch_fpu_save(&t->fpu);
+    c->fpu_owner = NULL;
+    set_cpacr(c, CPACR_FP_TRAP_EL0);  /* whoever uses the FPU next traps and loads its own state */
+}
+
 void fpu_forget(tcb_t *t)
 {
     if (this_cpu()->fpu_owner == t) this_cpu()->fpu_owner = NULL;

@@ -5,6 +5,7 @@
 #include <arch/machine.h>
 #include <arch/mmu.h>
 #include <util.h>
+#include <kernel/fpu.h>
 
 #define PSTATE_USER_MASK 0xf0000000UL /* NZCV: all a thread may choose of its PSTATE */
 
@@ -76,6 +77,27 @@ long decode_tcb(invocation_t *inv)
         }
         if (mr[2] >= PSN_NUM_REGS || mr[3] > PSN_NUM_REGS - mr[2]) return -EINVAL;
         for (word_t i = mr[2]; i < mr[2] + mr[3]; i++) reg_write(t, self, i, w[i]);
+        return 0;
+    }
+    case PSN_M_TCB_FPU_TO_FRAME:
+    case PSN_M_TCB_FPU_FROM_FRAME: {  /* fpsr, fpcr (4 bytes each), then q0..q31 */
+        int to = inv->label == PSN_M_TCB_FPU_TO_FRAME;
+        cap_t *f = cap_lookup(self, mr[0], PSN_OBJ_FRAME);
+        if (!f) return -EBADF;
+        if (f->extra) return -EINVAL;
+        if (!(f->rights & (to ? PSN_RIGHT_W : PSN_RIGHT_R))) return -EPERM;
+        if ((mr[1] & 15) || mr[1] > PAGE_SIZE - 528) return -EINVAL;
+        uint32_t *w = (uint32_t *)((char *)f->obj + mr[1]);
+        fpu_sync(t);  /* the registers, if they hold t's state, go to t->fpu first */
+        if (to) {
+            w[0] = t->fpu.fpsr;
+            w[1] = t->fpu.fpcr;
+            memcpy(&w[2], t->fpu.q, sizeof(t->fpu.q));
+        } else {
+            t->fpu.fpsr = w[0];
+            t->fpu.fpcr = w[1];
+            memcpy(t->fpu.q, &w[2], sizeof(t->fpu.q));
+        }
         return 0;
     }
     case PSN_M_TCB_RESUME:

@@ -10,7 +10,7 @@ void heap_free(void *p, uint64_t n);
 #define SYSFS_MAGIC 0x62656572
 #define ST_VALID 0x20
 #define ST_RELATIME 0x1000
-enum { ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+enum { ENXIO = 6, ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
        ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16 };
 
 static vnode_t *root;
@@ -73,7 +73,9 @@ static void dir_add(vnode_t *dir, const char *name, uint64_t len, vnode_t *n)
     dentry_t *d = heap_alloc(sizeof(dentry_t)), **pp = &dir->entries;
     d->name = str_dup(name, len);
     d->node = n;
-    while (*pp) pp = &(*pp)->next;
+    dentry_t *last = 0;
+    while (*pp) { last = *pp; pp = &(*pp)->next; }
+    d->seq = last ? last->seq + 1 : 2;  /* 0 and 1 are "." and ".." */
     *pp = d;
     n->nlink++;
     n->refs++;
@@ -304,6 +306,14 @@ long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size)
     if (len > size) return -34; /* ERANGE */
     memcpy(buf, tmp + pos, len);
     return (long)len;
+}
+
+void vfs_set_link(vnode_t *n, const char *target)
+{
+    if (n->link) heap_free(n->link, strlen(n->link) + 1);
+    n->link = str_dup(target, strlen(target));
+    n->size = strlen(target);
+    n->mtime = n->ctime = vfs_now();
 }
 
 /* An absolute path naming n: a directory's through its parents, another node's by a search from the
@@ -560,6 +570,7 @@ long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out)
     if (acc == 3) return -EINVAL;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
+    if ((t == S_IFBLK || t == S_IFSOCK) && !(flags & O_PATH)) return -ENXIO;  /* no block devices; sockets are not opened */
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;
     if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & O_CREAT))) return -EISDIR;
     if ((flags & O_TRUNC) && t == S_IFREG && acc != O_RDONLY && !(flags & O_PATH)) file_truncate(n, 0);

@@ -14,9 +14,11 @@ void ident_init(proc_t *c, proc_t *parent)
         memcpy(c->groups, g->groups, sizeof(c->groups));
         c->ngroups = g->ngroups;
         memcpy(c->rlim, g->rlim, sizeof(c->rlim));
+        c->umask = g->umask;
         return;
     }
     c->pgid = c->sid = 0;  /* as Linux's init: session and group 0 */
+    c->umask = 022;        /* as Linux's init */
     for (int i = 0; i < 16; i++) c->rlim[i][0] = c->rlim[i][1] = RLIM_INF;
     c->rlim[3][0] = 8UL << 20;               /* RLIMIT_STACK */
     c->rlim[4][0] = 0;                       /* RLIMIT_CORE */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #define N 300
 
@@ -21,6 +22,14 @@ static void make_files(const char *dir)
 
 int main(void)
 {
+    /* the umask: init's is 022, and a child inherits its parent's */
+    CHECK(umask(027) == 022, "the umask inherited from init is 022");
+    pid_t c = fork();
+    if (c == 0) { int fd = open("/tmp/tumask", O_CREAT | O_WRONLY, 0666); _exit(fd < 0 ? 2 : 0); }
+    int status;
+    struct stat st;
+    CHECK(c > 0 && waitpid(c, &status, 0) == c && status == 0 && stat("/tmp/tumask", &st) == 0 &&
+          (st.st_mode & 0777) == 0640, "a child inherits the umask (027: a new file is 0640)");
     umask(022);
     /* unlink each entry as it is read: every entry is still seen once, and the directory ends empty */
     make_files("/tmp/td");
@@ -65,7 +74,6 @@ int main(void)
     /* device nodes */
     mkdir("/tmp/tdev", 0755);
     CHECK(mknod("/tmp/tdev/b", S_IFBLK | 0660, makedev(8, 1)) == 0, "mknod a block device");
-    struct stat st;
     CHECK(lstat("/tmp/tdev/b", &st) == 0 && S_ISBLK(st.st_mode) && major(st.st_rdev) == 8 && minor(st.st_rdev) == 1 &&
           (st.st_mode & 07777) == 0640, "stat: a block device with its numbers (mode less the umask)");
     CHECK(mknod("/tmp/tdev/c", S_IFCHR | 0666, makedev(1, 3)) == 0, "mknod a character device");

@@ -71,6 +71,17 @@ int main(void)
     CHECK(n == N - 20 + 2, "rewinddir then reading lists what is left");
     closedir(d);
 
+    /* "." and ".." with a trailing slash are still themselves */
+    mkdir("/tmp/tdot", 0755);
+    CHECK_ERR(mkdir("/tmp/tdot/./", 0755), EEXIST, "mkdir of d/./: EEXIST");
+    CHECK_ERR(mkdir("/tmp/tdot/../", 0755), EEXIST, "mkdir of d/../: EEXIST");
+    CHECK_ERR(rmdir("/tmp/tdot/./"), EINVAL, "rmdir of d/./: EINVAL");
+    d = opendir("/tmp/tdot");
+    n = 0;
+    while (d && (e = readdir(d))) n++;
+    if (d) closedir(d);
+    CHECK(n == 2 && rmdir("/tmp/tdot") == 0, "and nothing was made in d");
+
     /* device nodes */
     mkdir("/tmp/tdev", 0755);
     CHECK(mknod("/tmp/tdev/b", S_IFBLK | 0660, makedev(8, 1)) == 0, "mknod a block device");

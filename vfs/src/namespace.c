@@ -179,7 +179,13 @@ long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *n
     return walk(dir, path, 1, 1, parent, name, &depth);
 }
 
-static int is_dot(const char *n) { return (n[0] == '.' && !n[1]) || (n[0] == '.' && n[1] == '.' && !n[2]); }
+/* "." or "..", also with the trailing slash a parent-only walk leaves on the name ("./" from mkdir("d/./")) */
+static int is_dot(const char *n)
+{
+    if (n[0] != '.') return 0;
+    if (n[1] == '.') n++;
+    return !n[1] || (n[1] == '/' && !n[2]);
+}
 static uint64_t name_len(const char *n) { uint64_t l = strlen(n); return l && n[l - 1] == '/' ? l - 1 : l; }
 
 long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, const char *link)

@@ -37,5 +37,6 @@ run_part "the sysroot cross-builds with its compiler, cmake, meson and autoconf"
 run_part "Linux compatibility: the same binaries on Persona and on Linux" bash scripts/compat-test.sh
 run_part "the BusyBox shell on the serial console (pexpect)" /usr/bin/python3 tests/interactive/shell_test.py build/kernel.img build/run/rootfs.cpio
 run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check
+run_part "BusyBox's own test suite on Persona and on Linux (every test that passes on Linux)" bash scripts/busybox-testsuite.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -6,7 +6,7 @@
 # passes on Linux: it must pass on Persona too, unless scripts/bbtest-known-failures.txt lists it with
 # a reason. Logs: build/bbtest/{persona,linux}.log. About 10 minutes (Persona is the longer one).
 # Debugging: BBTEST_ONLY="tar ls" (just these applets), BBTEST_VERBOSE=1 (their whole output),
-# BBTEST_LINUX=0 (Persona only).
+# BBTEST_LINUX=0 (Persona only), BBTEST_LIMIT=seconds (each applet's time limit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/bbtest
@@ -24,6 +24,7 @@ cat > "$root/bbtest/run" <<'W'
 # suite. Each applet runs in a session of its own with a time limit; when it ends or overruns, the whole
 # process group is killed, so that a test's child left running cannot slow down the applets after it.
 LIMIT=180
+[ -f /bbtest/limit ] && LIMIT=$(cat /bbtest/limit)  # BBTEST_LIMIT=seconds on the host
 # Suites skipped by name on both systems, and why:
 SKIP=""
 [ -f /bbtest/only ] && all=$(cat /bbtest/only)    # BBTEST_ONLY="a b" on the host: just these
@@ -47,7 +48,7 @@ for a in $all; do
     pid=$!
     setsid sh -c "sleep $LIMIT; kill -KILL -$pid" </dev/null >/dev/null 2>&1 &
     dog=$!
-    wait $pid
+    wait $pid 2>/dev/null
     kill -KILL -$pid -$dog 2>/dev/null
     wait $dog 2>/dev/null
     e=$(($(date +%s) - s))
@@ -62,6 +63,7 @@ chmod +x "$root/bbtest/run"
 # For debugging: BBTEST_ONLY="applet..." runs just those, BBTEST_VERBOSE=1 shows their whole output.
 [ -n "${BBTEST_ONLY:-}" ] && echo "$BBTEST_ONLY" > "$root/bbtest/only"
 [ -n "${BBTEST_VERBOSE:-}" ] && touch "$root/bbtest/verbose"
+[ -n "${BBTEST_LIMIT:-}" ] && echo "$BBTEST_LIMIT" > "$root/bbtest/limit"
 (cd "$root" && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out/persona.cpio"
 # The two systems run at the same time (one core each).
 T=${BBTEST_TIMEOUT:-900}

@@ -43,5 +43,6 @@ build/sysroot/bin/aarch64-linux-musl-gcc -static -O2 -o $extra/usr/local/bin/ext
 make --no-print-directory build/run/rootfs.cpio EXTRA_ROOT=$extra >/dev/null
 run_part "the BusyBox shell on the serial console (pexpect)" /usr/bin/python3 tests/interactive/shell_test.py build/kernel.img build/run/rootfs.cpio
 run_part "benchmark runs on Persona and Linux, numbers sane" make --no-print-directory bench-check
+run_part "BusyBox's own test suite on Persona and on Linux (every test that passes on Linux)" bash scripts/busybox-testsuite.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

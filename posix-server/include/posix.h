@@ -162,6 +162,9 @@ proc_t *proc_new(int ppid);              /* a process with an empty address spac
 long proc_fork(proc_t *p);
 void regs_read_all(proc_t *p, uint64_t r[PSN_NUM_REGS]);
 void regs_write_range(proc_t *p, int first, int n, const uint64_t *r);
+#define FPSIMD_BODY 520                 /* fpsr, fpcr, q0..q31: Linux's fpsimd_context after its head */
+uint8_t *regs_fpu(void);                /* the FP/SIMD state regs_read_all fetched last */
+void regs_write_fpu(proc_t *p, int first, int n, const uint64_t *r, const uint8_t *fpu);
 long proc_clone(proc_t *p, uint64_t a[6]);
 void thread_exit(proc_t *t, int code);    /* one thread ends (exit) */
 void proc_stop(proc_t *g, int sig);       /* default action of SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */

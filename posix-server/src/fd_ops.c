@@ -1143,7 +1143,9 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         uint32_t mode = (uint32_t)a[2], t = mode & S_IFMT;
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir))) return r;
         if (t == 0) t = S_IFREG;
-        if (t != S_IFREG && t != S_IFCHR && t != S_IFIFO) return -EPERM;
+        if (t == S_IFDIR) return -EPERM;
+        if (t != S_IFREG && t != S_IFCHR && t != S_IFBLK && t != S_IFIFO && t != S_IFSOCK) return -EINVAL;
+        if ((t == S_IFCHR || t == S_IFBLK) && g->euid != 0) return -EPERM;  /* CAP_MKNOD */
         return vfs_mknod(dir, path, t | ((mode & 07777) & ~g->umask), a[3], 0);
     }
     case LINUX_SYS_unlinkat:

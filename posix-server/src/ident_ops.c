@@ -19,6 +19,7 @@ void ident_init(proc_t *c, proc_t *parent)
     }
     c->umask = 022;        /* Linux's init starts with this one */
     c->pgid = c->sid = 0;  /* as Linux's init: session and group 0 */
+    c->umask = 022;        /* as Linux's init */
     for (int i = 0; i < 16; i++) c->rlim[i][0] = c->rlim[i][1] = RLIM_INF;
     c->rlim[3][0] = 8UL << 20;               /* RLIMIT_STACK */
     c->rlim[4][0] = 0;                       /* RLIMIT_CORE */

@@ -55,21 +55,30 @@ void proc_reply(proc_t *p, long value)
 static uint64_t *regs_page, regs_slot;
 static void regs_page_init(void) { if (!regs_page) regs_page = page_new(&regs_slot); }
 
-/* A thread's registers x0..tpidr (PSN_REG_* order): one kernel call. */
+#define REGS_FPU_OFF 512  /* where the kernel puts the FP/SIMD state in the page */
+
+/* A thread's registers x0..tpidr (PSN_REG_* order), and its FP/SIMD state into regs_fpu(): one
+ * kernel call. */
 void regs_read_all(proc_t *p, uint64_t r[PSN_NUM_REGS])
 {
     regs_page_init();
-    PSN_INVOKE(p->tcb, PSN_M_TCB_REGS_TO_FRAME, regs_slot, 0);
+    PSN_INVOKE(p->tcb, PSN_M_TCB_REGS_TO_FRAME, regs_slot, 0, PSN_REGS_FPU);
     memcpy(r, regs_page, 8 * PSN_NUM_REGS);
 }
 
-/* Write registers first..first+n-1 of a thread from r[first..]: one kernel call. */
-void regs_write_range(proc_t *p, int first, int n, const uint64_t *r)
+uint8_t *regs_fpu(void) { regs_page_init(); return (uint8_t *)regs_page + REGS_FPU_OFF; }
+
+/* Write registers first..first+n-1 of a thread from r[first..], and its FP/SIMD state from fpu
+ * (fpsimd_context's body) unless that is 0: one kernel call. */
+void regs_write_fpu(proc_t *p, int first, int n, const uint64_t *r, const uint8_t *fpu)
 {
     regs_page_init();
     memcpy(&regs_page[first], &r[first], 8 * (uint64_t)n);
-    PSN_INVOKE(p->tcb, PSN_M_TCB_REGS_FROM_FRAME, regs_slot, 0, (uint64_t)first, (uint64_t)n);
+    if (fpu && fpu != regs_fpu()) memcpy(regs_fpu(), fpu, FPSIMD_BODY);
+    PSN_INVOKE(p->tcb, PSN_M_TCB_REGS_FROM_FRAME, regs_slot, 0, (uint64_t)first, (uint64_t)n, fpu ? PSN_REGS_FPU : 0);
 }
+
+void regs_write_range(proc_t *p, int first, int n, const uint64_t *r) { regs_write_fpu(p, first, n, r, 0); }
 
 static void regs_copy(proc_t *from, proc_t *to, uint64_t x0, uint64_t sp, int set_tls, uint64_t tls)
 {
@@ -78,7 +87,7 @@ static void regs_copy(proc_t *from, proc_t *to, uint64_t x0, uint64_t sp, int se
     regs[0] = x0;
     if (sp) regs[PSN_REG_SP] = sp;
     if (set_tls) regs[PSN_REG_TPIDR] = tls;
-    regs_write_range(to, 0, PSN_NUM_REGS, regs);
+    regs_write_fpu(to, 0, PSN_NUM_REGS, regs, regs_fpu());  /* the FP/SIMD registers are inherited too */
 }
 
 /* fork, and clone without CLONE_THREAD: a new process with a copy-on-write copy of the memory. */

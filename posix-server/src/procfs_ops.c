@@ -52,6 +52,13 @@ static void write_file(const char *path) { write_file_as(path, 0444, 0, 0); }
 static void symlink_as(const char *path, const char *target, uint32_t mode, uint32_t uid, uint32_t gid)
 {
     vnode_t *n;
+    /* an existing link is changed in place: a new entry would be read again by whoever is reading the
+     * directory while it is refreshed (find, du) */
+    if (vfs_lookup(vfs_root(), path, 0, &n) == 0 && (n->mode & S_IFMT) == S_IFLNK) {
+        if (strcmp(n->link, target)) vfs_set_link(n, target);
+        n->mode = S_IFLNK | mode; n->uid = uid; n->gid = gid;
+        return;
+    }
     vfs_unlink(vfs_root(), path, 0);
     if (vfs_mknod(vfs_root(), path, S_IFLNK | mode, 0, target) == 0 && vfs_lookup(vfs_root(), path, 0, &n) == 0) {
         n->uid = uid;

@@ -48,17 +48,6 @@ static void regs_write_entry(proc_t *p, const uint64_t r[PSN_NUM_REGS])
 
 static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);
 
-/* A page through which the kernel hands over a thread's FP/SIMD state (fpsimd_context's body). */
-static uint8_t *fpu_buf;
-static uint64_t fpu_slot;
-/* to_buf: fetch p's state into the page and return it; else load p's state from the page. */
-static uint8_t *fpu_page(proc_t *p, int to_buf)
-{
-    if (!fpu_buf) fpu_buf = page_new(&fpu_slot);
-    long r = PSN_INVOKE(p->tcb, to_buf ? PSN_M_TCB_FPU_TO_FRAME : PSN_M_TCB_FPU_FROM_FRAME, fpu_slot, 0);
-    return r ? 0 : fpu_buf;
-}
-
 /*
  * Build the frame for sig on p's stack from registers r (r[0] is what the interrupted code sees in
  * x0), and point r at the handler. Returns 0, or -EFAULT if the stack is unusable (then SIGSEGV).
@@ -80,12 +69,9 @@ static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64
      * list's end marker. */
     static uint8_t f[F_USED];
     memset(f, 0, sizeof(f));
-    uint8_t *fp = fpu_page(p, 1);
-    if (fp) {
-        *(uint32_t *)(f + F_RESERVED) = FPSIMD_MAGIC;
-        *(uint32_t *)(f + F_RESERVED + 4) = FPSIMD_SIZE;
-        memcpy(f + F_RESERVED + 8, fp, FPSIMD_SIZE - 8);
-    }
+    *(uint32_t *)(f + F_RESERVED) = FPSIMD_MAGIC;  /* r and this state come from regs_read_all */
+    *(uint32_t *)(f + F_RESERVED + 4) = FPSIMD_SIZE;
+    memcpy(f + F_RESERVED + 8, regs_fpu(), FPSIMD_BODY);
     int32_t *si = (int32_t *)(f + F_INFO);
     si[0] = sig;
     si[2] = code;
@@ -278,13 +264,10 @@ long sig_return(proc_t *p, uint64_t sp)
     r[PSN_REG_PC] = *(uint64_t *)(f + F_PC);
     r[PSN_REG_PSTATE] = *(uint64_t *)(f + F_PSTATE);  /* the kernel keeps only the flags */
     p->sigmask = *(uint64_t *)(f + F_UC_SIGMASK) & ~((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)));
-    regs_write_range(p, 0, PSN_REG_TPIDR, r);  /* x0..pstate: TPIDR is not part of the frame */
-    /* the FP/SIMD record, where the handler may have changed it; Linux's frame always has one first */
-    if (*(uint32_t *)(f + F_RESERVED) == FPSIMD_MAGIC && *(uint32_t *)(f + F_RESERVED + 4) == FPSIMD_SIZE) {
-        if (!fpu_buf) fpu_buf = page_new(&fpu_slot);
-        memcpy(fpu_buf, f + F_RESERVED + 8, FPSIMD_SIZE - 8);
-        fpu_page(p, 0);
-    }
+    /* x0..pstate (TPIDR is not part of the frame), and the FP/SIMD record, which Linux's frame has
+     * first, as the handler may have changed it */
+    int fp = *(uint32_t *)(f + F_RESERVED) == FPSIMD_MAGIC && *(uint32_t *)(f + F_RESERVED + 4) == FPSIMD_SIZE;
+    regs_write_fpu(p, 0, PSN_REG_TPIDR, r, fp ? f + F_RESERVED + 8 : 0);
     return (long)r[0];  /* the reply puts it back in x0 */
 }
 

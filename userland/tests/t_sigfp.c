@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <ucontext.h>
 
 #define FPSIMD_MAGIC 0x46508001
@@ -43,5 +44,19 @@ int main(void)
     CHECK(seen_magic == FPSIMD_MAGIC && seen_size == 528, "the frame starts with an fpsimd_context record");
     CHECK(seen_v16 == pattern, "the record holds the interrupted code's vector registers");
     CHECK(after == pattern, "a handler's change to a vector register does not reach the interrupted code");
+
+    /* a fork child starts with the parent's FP/SIMD registers */
+    register long c0 __asm__("x0") = SIGCHLD;
+    register long c1 __asm__("x1") = 0;
+    register long c8 __asm__("x8") = SYS_clone;
+    register uint64_t c2 __asm__("x2") = pattern;
+    __asm__ volatile("fmov d17, x2\n"
+                     "svc #0\n"
+                     "fmov x2, d17\n"
+                     : "+r"(c0), "+r"(c2), "+r"(c1) : "r"(c8) : "x3", "x4", "v17", "memory");
+    if (c0 == 0) _exit(c2 == pattern ? 0 : 1);
+    int st = 0;
+    waitpid(c0, &st, 0);
+    CHECK(c0 > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "a fork child has the parent's vector registers");
     return check_failed;
 }

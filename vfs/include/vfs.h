@@ -23,6 +23,7 @@
 #define S_IFLNK 0120000
 #define S_IFREG 0100000
 #define S_IFDIR 0040000
+#define S_IFBLK 0060000
 #define S_IFCHR 0020000
 #define S_IFIFO 0010000
 
@@ -58,7 +59,10 @@ typedef struct vnode {
     struct vlock *locks;           /* record locks and flock locks (lock.c); waiters wait on &locks */
 } vnode_t;
 
-struct dentry { char *name; vnode_t *node; dentry_t *next; };
+/* seq: the entry's place for getdents and telldir: one more than the last entry's when it is added, so
+ * that entries removed while a directory is being read never shift the others (rm -r removes as it
+ * reads), and a directory emptied and filled again in the same order (/proc) gives the same places. */
+struct dentry { char *name; vnode_t *node; dentry_t *next; uint64_t seq; };
 
 typedef struct pipe {
     uint8_t *pg[PIPE_SIZE / 4096]; /* the ring's pages */
@@ -114,6 +118,7 @@ long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size);
 void vnode_ref(vnode_t *n);
 void vnode_put(vnode_t *n);
 long vfs_node_path(vnode_t *n, char *buf, uint64_t size);  /* an absolute path naming n; its length */
+void vfs_set_link(vnode_t *n, const char *target);           /* a symlink's new target, in place */
 
 /*
  * Mounted file systems: each vnode belongs to one (vnode.fs); a mount's root is the directory it is

@@ -346,33 +346,39 @@ long file_lseek(file_t *f, int64_t off, int whence)
     return (long)f->off;
 }
 
-/* struct linux_dirent64 records; f->off counts entries (0 ".", 1 "..", then the list). */
+/* struct linux_dirent64 records; f->off is where to go on: 0 ".", 1 "..", then the first entry whose
+ * seq is at least f->off (entries are in creation order, so seq grows along the list). */
 long file_getdents(file_t *f, void *buf, uint64_t len)
 {
     vnode_t *n = f->node;
     if (!n || (n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
     uint8_t *out = buf;
-    uint64_t pos = 0, idx = 0;
+    uint64_t pos = 0;
     dentry_t *d = n->entries;
-    for (;; idx++) {
+    for (;;) {
         const char *name;
         vnode_t *node;
-        if (idx == 0) { name = "."; node = n; }
-        else if (idx == 1) { name = ".."; node = n->parent ? n->parent : n; }
-        else { if (!d) break; name = d->name; node = d->node; d = d->next; }
-        if (idx < f->off) continue;
+        uint64_t at = f->off;
+        if (at == 0) { name = "."; node = n; }
+        else if (at == 1) { name = ".."; node = n->parent ? n->parent : n; }
+        else {
+            while (d && d->seq < at) d = d->next;
+            if (!d) break;
+            name = d->name; node = d->node; at = d->seq;
+        }
         uint64_t nl = strlen(name), reclen = (19 + nl + 1 + 7) & ~7UL;
         if (pos + reclen > len) { if (!pos) return -EINVAL; break; }
         uint8_t *r = out + pos;
         memset(r, 0, reclen);
         *(uint64_t *)r = node->ino;
-        *(uint64_t *)(r + 8) = idx + 1;
+        *(uint64_t *)(r + 8) = at + 1;
         *(uint16_t *)(r + 16) = (uint16_t)reclen;
         uint32_t t = node->mode & S_IFMT;
-        r[18] = t == S_IFDIR ? 4 : t == S_IFREG ? 8 : t == S_IFLNK ? 10 : t == S_IFCHR ? 2 : t == S_IFIFO ? 1 : 0;
+        r[18] = t == S_IFDIR ? 4 : t == S_IFREG ? 8 : t == S_IFLNK ? 10 : t == S_IFCHR ? 2 : t == S_IFBLK ? 6 :
+                t == S_IFIFO ? 1 : t == S_IFSOCK ? 12 : 0;
         memcpy(r + 19, name, nl);
         pos += reclen;
-        f->off = idx + 1;
+        f->off = at + 1;
     }
     return (long)pos;
 }

@@ -11,7 +11,7 @@ void heap_free(void *p, uint64_t n);
 #define SYSFS_MAGIC 0x62656572
 #define ST_VALID 0x20
 #define ST_RELATIME 0x1000
-enum { ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
+enum { ENXIO = 6, ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
        ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16 };
 
 static vnode_t *root;
@@ -109,7 +109,9 @@ static void dir_add(vnode_t *dir, const char *name, uint64_t len, vnode_t *n)
     dentry_t *d = heap_alloc(sizeof(dentry_t)), **pp = &dir->entries;
     d->name = str_dup(name, len);
     d->node = n;
-    while (*pp) pp = &(*pp)->next;
+    dentry_t *last = 0;
+    while (*pp) { last = *pp; pp = &(*pp)->next; }
+    d->seq = last ? last->seq + 1 : 2;  /* 0 and 1 are "." and ".." */
     *pp = d;
     n->nlink++;
     n->refs++;
@@ -214,7 +216,13 @@ long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *n
     return walk(dir, path, 1, 1, parent, name, &depth);
 }
 
-static int is_dot(const char *n) { return n[0] == '.' && (!n[1] || n[1] == '/' || (n[1] == '.' && (!n[2] || n[2] == '/'))); }
+/* "." or "..", also with the trailing slash a parent-only walk leaves on the name ("./" from mkdir("d/./")) */
+static int is_dot(const char *n)
+{
+    if (n[0] != '.') return 0;
+    if (n[1] == '.') n++;
+    return !n[1] || (n[1] == '/' && !n[2]);
+}
 static uint64_t name_len(const char *n) { uint64_t l = strlen(n); return l && n[l - 1] == '/' ? l - 1 : l; }
 
 long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, const char *link)
@@ -358,6 +366,14 @@ long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size)
     if (len > size) return -34; /* ERANGE */
     memcpy(buf, tmp + pos, len);
     return (long)len;
+}
+
+void vfs_set_link(vnode_t *n, const char *target)
+{
+    if (n->link) heap_free(n->link, strlen(n->link) + 1);
+    n->link = str_dup(target, strlen(target));
+    n->size = strlen(target);
+    n->mtime = n->ctime = vfs_now();
 }
 
 /* An absolute path naming n: a directory's through its parents, another node's by a search from the
@@ -624,6 +640,7 @@ static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out)
     if (acc == 3) return -EINVAL;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFLNK && !(flags & O_PATH)) return -ELOOP;
+    if ((t == S_IFBLK || t == S_IFSOCK) && !(flags & O_PATH)) return -ENXIO;  /* no block devices; sockets are not opened */
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;
     /* O_TRUNC asks for write permission, whatever the type (a directory: EISDIR) */
     if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))) return -EISDIR;

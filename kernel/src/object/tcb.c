@@ -7,6 +7,8 @@
 #include <util.h>
 #include <kernel/fpu.h>
 
+#define REGS_FPU_OFF 512   /* TCB_REGS_*_FRAME: where the FP/SIMD state goes, after the registers */
+#define FPU_BYTES 520      /* fpsr, fpcr, q0..q31 */
 #define PSTATE_USER_MASK 0xf0000000UL /* NZCV: all a thread may choose of its PSTATE */
 
 static word_t reg_read(tcb_t *t, tcb_t *self, word_t r)
@@ -65,38 +67,23 @@ long decode_tcb(invocation_t *inv)
     case PSN_M_TCB_REGS_TO_FRAME:
     case PSN_M_TCB_REGS_FROM_FRAME: {  /* every register in one call, through memory the caller sees */
         int to = inv->label == PSN_M_TCB_REGS_TO_FRAME;
+        word_t flags = to ? mr[2] : mr[4];
         cap_t *f = cap_lookup(self, mr[0], PSN_OBJ_FRAME);
         if (!f) return -EBADF;
         if (f->extra) return -EINVAL;  /* a device frame is not memory */
         if (!(f->rights & (to ? PSN_RIGHT_W : PSN_RIGHT_R))) return -EPERM;
-        if ((mr[1] & 7) || mr[1] > PAGE_SIZE - PSN_NUM_REGS * sizeof(word_t)) return -EINVAL;
+        if ((mr[1] & 15) || (flags & ~(word_t)PSN_REGS_FPU) ||
+            mr[1] > PAGE_SIZE - ((flags & PSN_REGS_FPU) ? REGS_FPU_OFF + FPU_BYTES : PSN_NUM_REGS * sizeof(word_t)))
+            return -EINVAL;
+        if (!to && (mr[2] >= PSN_NUM_REGS || mr[3] > PSN_NUM_REGS - mr[2])) return -EINVAL;
         word_t *w = (word_t *)((char *)f->obj + mr[1]);
-        if (to) {
-            for (word_t i = 0; i < PSN_NUM_REGS; i++) w[i] = reg_read(t, self, i);
-            return 0;
-        }
-        if (mr[2] >= PSN_NUM_REGS || mr[3] > PSN_NUM_REGS - mr[2]) return -EINVAL;
-        for (word_t i = mr[2]; i < mr[2] + mr[3]; i++) reg_write(t, self, i, w[i]);
-        return 0;
-    }
-    case PSN_M_TCB_FPU_TO_FRAME:
-    case PSN_M_TCB_FPU_FROM_FRAME: {  /* fpsr, fpcr (4 bytes each), then q0..q31 */
-        int to = inv->label == PSN_M_TCB_FPU_TO_FRAME;
-        cap_t *f = cap_lookup(self, mr[0], PSN_OBJ_FRAME);
-        if (!f) return -EBADF;
-        if (f->extra) return -EINVAL;
-        if (!(f->rights & (to ? PSN_RIGHT_W : PSN_RIGHT_R))) return -EPERM;
-        if ((mr[1] & 15) || mr[1] > PAGE_SIZE - 528) return -EINVAL;
-        uint32_t *w = (uint32_t *)((char *)f->obj + mr[1]);
-        fpu_sync(t);  /* the registers, if they hold t's state, go to t->fpu first */
-        if (to) {
-            w[0] = t->fpu.fpsr;
-            w[1] = t->fpu.fpcr;
-            memcpy(&w[2], t->fpu.q, sizeof(t->fpu.q));
-        } else {
-            t->fpu.fpsr = w[0];
-            t->fpu.fpcr = w[1];
-            memcpy(t->fpu.q, &w[2], sizeof(t->fpu.q));
+        if (to) for (word_t i = 0; i < PSN_NUM_REGS; i++) w[i] = reg_read(t, self, i);
+        else for (word_t i = mr[2]; i < mr[2] + mr[3]; i++) reg_write(t, self, i, w[i]);
+        if (flags & PSN_REGS_FPU) {  /* fpsr, fpcr (4 bytes each), then q0..q31 */
+            uint32_t *v = (uint32_t *)((char *)w + REGS_FPU_OFF);
+            fpu_sync(t);  /* the registers, if they hold t's state, go to t->fpu first */
+            if (to) { v[0] = t->fpu.fpsr; v[1] = t->fpu.fpcr; memcpy(&v[2], t->fpu.q, sizeof(t->fpu.q)); }
+            else { t->fpu.fpsr = v[0]; t->fpu.fpcr = v[1]; memcpy(t->fpu.q, &v[2], sizeof(t->fpu.q)); }
         }
         return 0;
     }

@@ -294,6 +294,31 @@ int main(int argc, char **argv)
     CHECK(timer_delete(t) == 0, "timer_delete of a running timer");
     sigprocmask(SIG_UNBLOCK, &usr1, 0);
 
+    /* a one-shot timer set again while its signal is still pending: that signal counts the expiry */
+    sigprocmask(SIG_BLOCK, &usr1, 0);
+    timer_t ot;
+    CHECK(timer_create(CLOCK_MONOTONIC, &ev, &ot) == 0, "another SIGEV_SIGNAL timer");
+    t_cur = ot;
+    t_count = 0;
+    struct itimerspec ten_ms = { { 0, 0 }, { 0, 10000000 } };
+    timer_settime(ot, 0, &ten_ms, 0);
+    nanosleep(&ms20, 0);
+    nanosleep(&ms20, 0);
+    timer_settime(ot, 0, &ten_ms, 0);
+    nanosleep(&ms20, 0);
+    nanosleep(&ms20, 0);
+    sigprocmask(SIG_UNBLOCK, &usr1, 0);
+    CHECK(t_count == 1 && t_overrun == 1 && t_getoverrun == 0, "one signal, si_overrun 1, timer_getoverrun 0");
+    /* a periodic timer whose signal is ignored goes on; the expiries ignored are its overrun */
+    signal(SIGUSR1, SIG_IGN);
+    t_count = 0;
+    timer_settime(ot, 0, &per, 0);
+    nanosleep(&ms100, 0);
+    handle(SIGUSR1, on_timer, 0);
+    wait_for(&t_count, 1, 6000);
+    CHECK(t_count >= 1 && t_overrun >= 3 && t_overrun < 1000, "a periodic timer with its signal ignored: the ignored ones are overruns");
+    timer_delete(ot);
+
     /* SIGEV_NONE */
     struct sigevent nev = { .sigev_notify = SIGEV_NONE };
     timer_t nt;
@@ -319,6 +344,19 @@ int main(int argc, char **argv)
     nanosleep(&ms20, 0);  /* Linux 6.1 shows a disarmed SIGEV_NONE timer's old expiry until it passes */
     CHECK(timer_gettime(nt, &g) == 0 && !g.it_value.tv_nsec && !g.it_interval.tv_nsec, "a zero value disarms it");
 
+    /* huge values saturate */
+    struct itimerspec huge = { { 0, 0 }, { 0x7fffffffffffffffLL, 999999999 } };
+    CHECK(timer_settime(nt, 0, &huge, 0) == 0, "timer_settime with tv_sec LONG_MAX");
+    CHECK(timer_gettime(nt, &g) == 0 && g.it_value.tv_sec > 1000000000LL, "timer_gettime: far away");
+    huge.it_interval = huge.it_value;
+    CHECK(timer_settime(nt, 0, &huge, 0) == 0, "and with such an interval");
+    memset(&s, 0, sizeof(s));
+    timer_settime(nt, 0, &s, 0);
+    struct itimerval hv = { { 0, 0 }, { 0x7fffffffffffffffLL, 0 } };
+    CHECK(setitimer(ITIMER_REAL, &hv, 0) == 0 && getitimer(ITIMER_REAL, &v) == 0 && v.it_value.tv_sec > 1000000000LL,
+          "setitimer with tv_sec LONG_MAX");
+    setitimer(ITIMER_REAL, 0, 0);
+
     /* errors */
     struct itimerspec badts = { { 0, 0 }, { 0, 1000000000 } };
     CHECK_ERR(timer_settime(nt, 0, &badts, 0), EINVAL, "timer_settime with tv_nsec 10^9: EINVAL");
@@ -334,7 +372,8 @@ int main(int argc, char **argv)
     CHECK_ERR(syscall(SYS_timer_create, -1, 0, &rid), EINVAL, "timer_create(-1): EINVAL");
     CHECK_ERR(syscall(SYS_timer_create, CLOCK_MONOTONIC_RAW, 0, &rid), EOPNOTSUPP, "timer_create(MONOTONIC_RAW): EOPNOTSUPP");
     CHECK_ERR(syscall(SYS_timer_create, CLOCK_REALTIME_COARSE, 0, &rid), EOPNOTSUPP, "timer_create(REALTIME_COARSE): EOPNOTSUPP");
-    CHECK(syscall(SYS_timer_create, CLOCK_REALTIME_ALARM, 0, &rid) == 0 && rid == 4, "timer_create(CLOCK_REALTIME_ALARM) as root (id 4: the CPU clock -1 used one)");
+    CHECK(syscall(SYS_timer_create, CLOCK_REALTIME_ALARM, 0, &rid) == 0 && rid == (intptr_t)nt + 2,
+          "timer_create(CLOCK_REALTIME_ALARM) as root (its id: the CPU clock -1 used one)");
     struct sigevent be = { 0 };
     be.sigev_notify = 99;
     CHECK_ERR(syscall(SYS_timer_create, CLOCK_MONOTONIC, &be, &rid), EINVAL, "sigev_notify 99: EINVAL");
@@ -350,7 +389,7 @@ int main(int argc, char **argv)
               "SIGEV_THREAD_ID with another process's thread: EINVAL");
     CHECK_ERR(syscall(SYS_timer_create, CLOCK_MONOTONIC, 0, (void *)8), EFAULT, "timer_create to a bad id pointer: EFAULT");
     CHECK(syscall(SYS_timer_create, CLOCK_MONOTONIC, &nev, &rid) == 0, "timer_create after those");
-    CHECK(rid == 10, "ids are used by calls that failed after the clock was checked");
+    CHECK(rid == (intptr_t)nt + 8, "ids are used by calls that failed after the clock was checked");
     timer_t cpu;
     CHECK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &nev, &cpu) == 0, "timer_create(CLOCK_PROCESS_CPUTIME_ID)");
 

@@ -247,6 +247,15 @@ void sig_send(proc_t *p, int sig, int code, int from_pid)
     sig_send_info(p, sig, &si);
 }
 
+/* p has a deliverable signal: interrupt what it is doing to run the handler */
+static void deliver(proc_t *p)
+{
+    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX ||
+        p->state == P_IO || p->state == P_POLL)
+        interrupt_wait(p);
+    else if (p->state == P_RUN) interrupt_running(p);
+}
+
 int sig_send_info(proc_t *p, int sig, const sig_info_t *si)
 {
     if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_DEAD) return 0;
@@ -254,7 +263,15 @@ int sig_send_info(proc_t *p, int sig, const sig_info_t *si)
     uint64_t h = p->grp->sigactions[sig - 1][0];
     if (sig == SIGCONT) {
         p->pending &= ~((1UL << (SIGSTOP - 1)) | (1UL << 19) | (1UL << 20) | (1UL << 21));
+        int was_stopped = p->grp->stopped;
         proc_continue(p->grp);
+        if (was_stopped)  /* the signals that came while it was stopped */
+            for (int i = 0; i < MAX_PROCS; i++) {
+                proc_t *t = &procs[i];
+                if (t->grp == p->grp && t != current_caller && t->state != P_FREE && t->state != P_ZOMBIE &&
+                    t->state != P_DEAD && sig_deliverable(t))
+                    deliver(t);
+            }
         if (h <= SIG_IGN) return 0;
     } else if (is_stop(sig)) {
         p->pending &= ~(1UL << (SIGCONT - 1));
@@ -267,10 +284,8 @@ int sig_send_info(proc_t *p, int sig, const sig_info_t *si)
     p->pending |= 1UL << (sig - 1);
     if (!sig_deliverable(p)) return fresh;      /* blocked: it stays pending */
     if (p == current_caller) return fresh;      /* delivered when its syscall is answered */
-    if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX ||
-        p->state == P_IO || p->state == P_POLL)
-        interrupt_wait(p);
-    else if (p->state == P_RUN) interrupt_running(p);
+    if (p->grp->stopped) return fresh;          /* delivered when it continues */
+    deliver(p);
     return fresh;
 }
 

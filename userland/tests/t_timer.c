@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -59,6 +60,13 @@ static void wait_for(volatile int *count, int n, int limit_ms)
         struct timespec d = { 0, 5000000 };
         nanosleep(&d, 0);
     }
+}
+
+static int stop_pipe;
+static void on_usr1_write(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig; (void)si; (void)uc;
+    write(stop_pipe, "x", 1);
 }
 
 static volatile int thr_notified, thr_tid;
@@ -426,6 +434,34 @@ int main(int argc, char **argv)
     for (int i = 0; i < 300 && !thr_notified; i++) nanosleep(&ms20, 0);
     CHECK(thr_notified == 99 && thr_tid != (int)syscall(SYS_gettid), "the function runs in another thread");
     CHECK(timer_delete(tht) == 0, "timer_delete(SIGEV_THREAD)");
+
+    /* a stopped process's timer signals wait for SIGCONT */
+    int sp[2];
+    pipe(sp);
+    pid_t sc = fork();
+    if (sc == 0) {
+        stop_pipe = sp[1];
+        handle(SIGUSR1, on_usr1_write, SA_RESTART);
+        timer_t ct;
+        timer_create(CLOCK_MONOTONIC, &ev, &ct);
+        struct itimerspec p20 = { { 0, 20000000 }, { 0, 20000000 } };
+        timer_settime(ct, 0, &p20, 0);
+        for (;;) pause();
+    }
+    CHECK(read(sp[0], &c, 1) == 1, "a child's periodic timer runs");
+    kill(sc, SIGSTOP);
+    int sst;
+    waitpid(sc, &sst, WUNTRACED);
+    fcntl(sp[0], F_SETFL, O_NONBLOCK);
+    while (read(sp[0], &c, 1) == 1) {}
+    nanosleep(&ms100, 0);
+    nanosleep(&ms100, 0);
+    CHECK_ERR(read(sp[0], &c, 1), EAGAIN, "stopped, it runs no handler");
+    fcntl(sp[0], F_SETFL, 0);
+    kill(sc, SIGCONT);
+    CHECK(read(sp[0], &c, 1) == 1, "after SIGCONT the handler runs again");
+    kill(sc, SIGKILL);
+    waitpid(sc, &sst, 0);
 
     /* fork: the child has no timers; execve keeps the interval timer */
     alarm(10);

@@ -435,6 +435,17 @@ int main(int argc, char **argv)
     CHECK(thr_notified == 99 && thr_tid != (int)syscall(SYS_gettid), "the function runs in another thread");
     CHECK(timer_delete(tht) == 0, "timer_delete(SIGEV_THREAD)");
 
+    /* SIGALRM's default action ends the process */
+    pid_t kc = fork();
+    if (kc == 0) {
+        signal(SIGALRM, SIG_DFL);
+        struct itimerval k = { { 0, 0 }, { 0, 50000 } };
+        setitimer(ITIMER_REAL, &k, 0);
+        for (;;) pause();
+    }
+    int kst;
+    CHECK(waitpid(kc, &kst, 0) == kc && WIFSIGNALED(kst) && WTERMSIG(kst) == SIGALRM, "an unhandled SIGALRM ends the process");
+
     /* a stopped process's timer signals wait for SIGCONT */
     int sp[2];
     pipe(sp);

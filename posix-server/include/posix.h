@@ -67,6 +67,16 @@ typedef struct mm {
 mm_t *mm_new(void);
 void mm_put(mm_t *mm);            /* a thread stops using it; the last one frees it */
 
+/* The siginfo of a pending signal: si_code, then the union's first words (si_pid/si_timerid,
+ * si_uid/si_overrun, si_value/si_status); timer: the timer_ops.c slot + 1 and its serial, or 0. */
+typedef struct sig_info {
+    int32_t code, a, b, timer;
+    uint64_t c, serial;
+} sig_info_t;
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TIMER (-2)
+
 /*
  * A thread; a process is the group of threads with the same tgid, led by the thread whose pid (its
  * tid) is the tgid. Process-wide state (parent, children, exit status, signal actions) is kept in
@@ -120,13 +130,21 @@ typedef struct proc {
     uint64_t futex_key[2];        /* P_FUTEX: what it waits on */
     uint32_t futex_bits;
     uint64_t reply;               /* saved reply cap while the process waits in a syscall */
-    uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none */
+    uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none (set it with sleep_arm) */
+    uint64_t sleep_rem;           /* nanosleep: where the time left goes if a signal ends the sleep */
+    /* what the handler's siginfo says of each pending signal (sig_send_info) */
+    sig_info_t sinfo[64];
+    /* timers (in the leader): ITIMER_VIRTUAL and ITIMER_PROF as set (value, interval in ns), the next
+     * POSIX timer id; ITIMER_REAL and the POSIX timers are in timer_ops.c's table */
+    uint64_t cpu_itimer[2][2];
+    int next_timer_id;
     uint64_t clear_tid;
     char comm[16];
 } proc_t;
 enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_IO, P_POLL, P_ZOMBIE, P_DEAD };
 /* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
 extern int sleepers;  /* processes with a wake_at deadline */
+void sleep_arm(proc_t *p, uint64_t at);  /* p waits until cntvct at (posix_timer_tick answers it) */
 
 extern proc_t procs[MAX_PROCS];
 extern uint64_t server_ep;
@@ -188,6 +206,11 @@ long mm_fork(proc_t *parent, proc_t *child);
 #define SA_NODEFER 0x40000000UL
 #define SA_RESETHAND 0x80000000UL
 void sig_send(proc_t *p, int sig, int code, int from_pid);  /* generate: pend, then act */
+/* The same with the whole siginfo; 1 if the signal was pended (or taken), 0 if it was dropped
+ * (ignored, or already pending: the earlier one's siginfo stays). */
+int sig_send_info(proc_t *p, int sig, const sig_info_t *si);
+proc_t *signal_target(proc_t *g, int sig);  /* the thread that takes a signal sent to g's process */
+void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i);  /* Linux's siginfo (128 bytes) */
 int sig_deliverable(proc_t *p);                          /* a pending, unblocked signal, or 0 */
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
@@ -225,6 +248,15 @@ long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint6
 long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6]);
 void proc_exit(proc_t *p, int code);
 void posix_timer_tick(void);
+/* timers (timer_ops.c): setitimer/getitimer, timer_create and the rest of the POSIX timers */
+long timer_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+void timers_fire(void);              /* the timers that are due expire */
+uint64_t timers_next(void);          /* the earliest cntvct deadline of an armed timer, or 0 */
+void timers_exec(proc_t *g);         /* execve: the POSIX timers go, the interval timers stay */
+void timers_exit(proc_t *g);         /* the process ended: all its timers go */
+void timer_dequeued(proc_t *t, int sig, sig_info_t *si);  /* t takes sig (si: its siginfo, updated) */
+uint64_t time_ns(void);              /* the monotonic clock, ns */
+#define REALTIME_OFFSET_NS (1764000000ULL * 1000000000ULL)  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 uint64_t posix_next_deadline(void);
 int posix_spawn_init(const char *path, char *const argv[]);
 void posix_serve(void);  /* the server loop (posix_ipc.c) */

@@ -235,8 +235,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
                 tty_t *t = f->tty;
                 if (!write && t && !f->master && !(t->lflag & ICANON) && !t->cc[VMIN] && t->cc[VTIME] && !p->wake_at) {
                     /* VMIN 0, VTIME n: the read ends with 0 after n tenths of a second (posix_timer_tick) */
-                    p->wake_at = read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10;
-                    sleepers++;
+                    sleep_arm(p, read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10);
                 }
                 return block_on(p, f, nr, a);
             }
@@ -999,9 +998,7 @@ static long sys_pselect6(proc_t *p, uint64_t a[6])
     }
     if (a[4] && !p->wake_at) {
         uint64_t f = read_cntfrq();
-        p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
-        if (!p->wake_at) p->wake_at = 1;
-        sleepers++;
+        sleep_arm(p, read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL);
     }
     io_wait_mark(p);
     p->state = P_POLL;
@@ -1346,9 +1343,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if (a[2] && !p->wake_at) {
             uint64_t ts[2], f = read_cntfrq();
             if (copy_in(p, ts, a[2], 16)) { poll_restore_mask(p); return -EFAULT; }
-            p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
-            if (!p->wake_at) p->wake_at = 1;
-            sleepers++;
+            sleep_arm(p, read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL);
         }
         io_wait_mark(p);
         p->state = P_POLL;

@@ -76,7 +76,7 @@ long futex_op(proc_t *p, uint64_t a[6])
         p->futex_key[1] = key[1];
         p->futex_bits = bits;
         p->state = P_FUTEX;
-        if (deadline) { p->wake_at = deadline; sleepers++; }
+        if (deadline) sleep_arm(p, deadline);
         return SYSCALL_NO_REPLY;
     }
     case FUTEX_WAKE:

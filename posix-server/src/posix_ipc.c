@@ -133,10 +133,15 @@ void posix_serve(void)
         } else {
             save_now();
             if (answer) psn_reply(&m);
+            answer = 0;
             uint64_t ns = 0;
             if (deadline) {
                 uint64_t now = read_cntvct(), f = read_cntfrq();
-                ns = deadline > now ? (deadline - now) * 1000000000ULL / f : 1;
+                /* due already: a steady stream of calls must not keep the timers from expiring */
+                if (deadline <= now) { posix_timer_tick(); io_run_wakeups(); continue; }
+                uint64_t left = deadline - now;
+                if (left > f * 3600) left = f * 3600;  /* far away: look again in an hour */
+                ns = left / f * 1000000000ULL + left % f * 1000000000ULL / f;
                 if (!ns) ns = 1;
             }
             m.info = 0;

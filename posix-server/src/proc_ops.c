@@ -245,6 +245,7 @@ long proc_execve(proc_t *p, uint64_t upath, uint64_t uargv, uint64_t uenvp)
             if (p->grp->sigactions[i][0] > 1) memset(p->grp->sigactions[i], 0, sizeof(p->grp->sigactions[i]));
         p->altstack[0] = p->altstack[1] = p->altstack[2] = 0;
         p->clear_tid = 0;
+        timers_exec(p->grp);
         if (p->grp != p) memcpy(p->grp->comm, p->comm, sizeof(p->comm));
         fd_exec(p);
     }
@@ -360,6 +361,7 @@ static void thread_teardown(proc_t *t)
 /* The last thread of g's process is gone: the process is a zombie for its parent. */
 static void process_finish(proc_t *g, int code)
 {
+    timers_exit(g);
     fd_exit(g);
     tty_session_exit(g);
     g->exit_code = code;
@@ -457,7 +459,7 @@ void proc_continue(proc_t *g)
 static int live_or_dead_leader(proc_t *g) { return g->state != P_FREE && g->state != P_ZOMBIE; }
 
 /* The thread that takes a signal sent to p's process: one that does not block it, else the leader. */
-static proc_t *signal_target(proc_t *g, int sig)
+proc_t *signal_target(proc_t *g, int sig)
 {
     if (live(g) && !(g->sigmask & (1UL << (sig - 1)))) return g;
     for (int i = 0; i < MAX_PROCS; i++)

@@ -46,18 +46,22 @@ static void regs_write_entry(proc_t *p, const uint64_t r[PSN_NUM_REGS])
     regs_write_range(p, 0, 33, r);  /* x0..pc: one call */
 }
 
-static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS]);
+void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i)
+{
+    memset(si, 0, 128);
+    si[0] = sig;
+    si[2] = i->code;
+    si[4] = i->a;                  /* si_pid, si_timerid */
+    si[5] = i->b;                  /* si_uid, si_overrun */
+    memcpy(&si[6], &i->c, 8);      /* si_value, si_status */
+}
 
 /*
  * Build the frame for sig on p's stack from registers r (r[0] is what the interrupted code sees in
- * x0), and point r at the handler. Returns 0, or -EFAULT if the stack is unusable (then SIGSEGV).
+ * x0), and point r at the handler; the siginfo is info, or for a fault (info 0) code and addr.
+ * Returns 0, or -EFAULT if the stack is unusable (then SIGSEGV).
  */
-static long setup_frame(proc_t *p, int sig, int code, uint64_t r[PSN_NUM_REGS])
-{
-    return setup_frame_addr(p, sig, code, 0, r);
-}
-
-static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS])
+static long setup_frame_addr(proc_t *p, int sig, const sig_info_t *info, int code, uint64_t addr, uint64_t r[PSN_NUM_REGS])
 {
     uint64_t *act = p->grp->sigactions[sig - 1];
     uint64_t sp = r[PSN_REG_SP];
@@ -73,9 +77,12 @@ static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64
     *(uint32_t *)(f + F_RESERVED + 4) = FPSIMD_SIZE;
     memcpy(f + F_RESERVED + 8, regs_fpu(), FPSIMD_BODY);
     int32_t *si = (int32_t *)(f + F_INFO);
-    si[0] = sig;
-    si[2] = code;
-    *(uint64_t *)(f + F_INFO + 16) = addr;   /* si_addr (faults) */
+    if (info) sig_fill_info(si, sig, info);
+    else {
+        si[0] = sig;
+        si[2] = code;
+        *(uint64_t *)(f + F_INFO + 16) = addr;   /* si_addr (faults) */
+    }
     *(uint64_t *)(f + F_FAULT_ADDR) = addr;
     *(uint64_t *)(f + F_UC_STACK) = p->altstack[0];
     *(uint32_t *)(f + F_UC_STACK + 8) = (uint32_t)(on_alt ? 1 : p->altstack[2] ? 0 : 2);
@@ -101,14 +108,16 @@ static long setup_frame_addr(proc_t *p, int sig, int code, uint64_t addr, uint64
     return 0;
 }
 
-/* Take the first deliverable signal. Returns its number if a handler must run, 0 otherwise;
- * a default action that terminates has been carried out (p is a zombie then). */
-static int take_signal(proc_t *p)
+/* Take the first deliverable signal. Returns its number if a handler must run (its siginfo in
+ * info), 0 otherwise; a default action that terminates has been carried out (p is a zombie then). */
+static int take_signal(proc_t *p, sig_info_t *info)
 {
     for (;;) {
         int sig = sig_deliverable(p);
         if (!sig) return 0;
         p->pending &= ~(1UL << (sig - 1));
+        *info = p->sinfo[sig - 1];
+        timer_dequeued(p, sig, info);
         uint64_t h = p->grp->sigactions[sig - 1][0];
         if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) continue;
         if (h == SIG_DFL) { proc_exit(p, sig); return 0; }
@@ -117,12 +126,12 @@ static int take_signal(proc_t *p)
 }
 
 /* Run the handler for sig now: p is stopped (waiting for us); x0 of the interrupted code is x0. */
-static void run_handler(proc_t *p, int sig, uint64_t x0)
+static void run_handler(proc_t *p, int sig, const sig_info_t *info, uint64_t x0)
 {
     uint64_t r[PSN_NUM_REGS];
     regs_read_all(p, r);
     r[0] = x0;
-    if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
+    if (setup_frame_addr(p, sig, info, 0, 0, r)) { proc_exit(p, SIGSEGV); return; }
     regs_write_entry(p, r);
 }
 
@@ -145,7 +154,8 @@ void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
 {
     m->info = psn_info(0, 1);
     m->mr[0] = (uint64_t)res;
-    int sig = take_signal(p);
+    sig_info_t info;
+    int sig = take_signal(p, &info);
     if (p->state == P_ZOMBIE) { m->info = 0; return; }
     if (res == -ERESTARTSYS) {  /* made again unless a handler without SA_RESTART runs */
         if (!sig || (p->grp->sigactions[sig - 1][1] & SA_RESTART)) { rewind_call(p); res = (long)p->sys_x0; }
@@ -153,7 +163,7 @@ void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
         m->mr[0] = (uint64_t)res;
     }
     if (!sig) return;
-    run_handler(p, sig, (uint64_t)res);
+    run_handler(p, sig, &info, (uint64_t)res);
     m->mr[0] = (uint64_t)sig;  /* the reply sets x0: the handler's first argument */
 }
 
@@ -161,7 +171,8 @@ void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
  * starts again under SA_RESTART where Linux restarts it. */
 static void interrupt_wait(proc_t *p)
 {
-    int sig = take_signal(p);
+    sig_info_t info;
+    int sig = take_signal(p, &info);
     if (p->state == P_ZOMBIE) return;
     if (!sig) return;  /* ignored: keep waiting */
     uint64_t r[PSN_NUM_REGS];
@@ -175,9 +186,14 @@ static void interrupt_wait(proc_t *p)
     if (p->state == P_IO && p->io_done) { r[0] = p->io_done; p->io_done = 0; }
     else if (restart) { r[PSN_REG_PC] -= 4; r[0] = p->sys_x0; }
     else r[0] = (uint64_t)-EINTR;
+    if (p->state == P_SLEEP && p->sleep_rem && p->wake_at) {  /* nanosleep tells the time left */
+        uint64_t now = read_cntvct(), f = read_cntfrq(), left = p->wake_at > now ? p->wake_at - now : 0;
+        uint64_t ts[2] = { left / f, left % f * 1000000000ULL / f };
+        copy_out(p, p->sleep_rem, ts, 16);
+    }
     if (p->wake_at) { p->wake_at = 0; sleepers--; }
     p->state = P_RUN;
-    if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
+    if (setup_frame_addr(p, sig, &info, 0, 0, r)) { proc_exit(p, SIGSEGV); return; }
     regs_write_entry(p, r);
     proc_reply(p, sig);
 }
@@ -186,12 +202,13 @@ static void interrupt_wait(proc_t *p)
 static void interrupt_running(proc_t *p)
 {
     psn_tcb_suspend(p->tcb);  /* a syscall it was making will run again after the handler */
-    int sig = take_signal(p);
+    sig_info_t info;
+    int sig = take_signal(p, &info);
     if (p->state == P_ZOMBIE) return;
     if (sig) {
         uint64_t r[PSN_NUM_REGS];
         regs_read_all(p, r);
-        if (setup_frame(p, sig, 0, r)) { proc_exit(p, SIGSEGV); return; }
+        if (setup_frame_addr(p, sig, &info, 0, 0, r)) { proc_exit(p, SIGSEGV); return; }
         regs_write_entry(p, r);
     }
     psn_tcb_resume(p->tcb);
@@ -210,20 +227,21 @@ int sig_force(proc_t *p, int sig, int code, uint64_t addr)
     if (h <= SIG_IGN || (p->sigmask & (1UL << (sig - 1)))) { proc_exit(p, sig); return 0; }
     uint64_t r[PSN_NUM_REGS];
     regs_read_all(p, r);
-    if (setup_frame_addr(p, sig, code, addr, r)) { proc_exit(p, sig); return 0; }
+    if (setup_frame_addr(p, sig, 0, code, addr, r)) { proc_exit(p, sig); return 0; }
     regs_write_entry(p, r);
     return 1;
 }
 
-/* rt_sigtimedwait: a process waiting for one of a set of signals. */
-void sig_wait_accept(proc_t *p, int sig);
-
-void sig_wait_accept(proc_t *p, int sig)
+/* rt_sigtimedwait: a process waiting for one of a set of signals takes sig (siginfo info). */
+static void sig_wait_accept(proc_t *p, int sig, const sig_info_t *info)
 {
     if (p->wake_at) { p->wake_at = 0; sleepers--; }
     p->state = P_RUN;
+    sig_info_t i = *info;
+    timer_dequeued(p, sig, &i);
     if (p->wait_status) {
-        int32_t si[32] = { sig };
+        int32_t si[32];
+        sig_fill_info(si, sig, &i);
         copy_out(p, p->wait_status, si, 128);
     }
     proc_reply(p, sig);
@@ -231,27 +249,50 @@ void sig_wait_accept(proc_t *p, int sig)
 
 void sig_send(proc_t *p, int sig, int code, int from_pid)
 {
-    (void)code; (void)from_pid;
-    if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_DEAD) return;
-    if (sig == SIGKILL) { proc_exit(p, SIGKILL); return; }
-    uint64_t h = p->grp->sigactions[sig - 1][0];
-    if (sig == SIGCONT) {
-        p->pending &= ~((1UL << (SIGSTOP - 1)) | (1UL << 19) | (1UL << 20) | (1UL << 21));
-        proc_continue(p->grp);
-        if (h <= SIG_IGN) return;
-    } else if (is_stop(sig)) {
-        p->pending &= ~(1UL << (SIGCONT - 1));
-        if (sig == SIGSTOP || h == SIG_DFL) { proc_stop(p->grp, sig); return; }
-    }
-    if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) return;
-    if (p->state == P_SIGWAIT && (p->wait_set & (1UL << (sig - 1)))) { sig_wait_accept(p, sig); return; }
-    p->pending |= 1UL << (sig - 1);
-    if (!sig_deliverable(p)) return;            /* blocked: it stays pending */
-    if (p == current_caller) return;            /* delivered when its syscall is answered */
+    sig_info_t si = { .code = code, .a = from_pid };
+    sig_send_info(p, sig, &si);
+}
+
+/* p has a deliverable signal: interrupt what it is doing to run the handler */
+static void deliver(proc_t *p)
+{
     if (p->state == P_SLEEP || p->state == P_WAIT || p->state == P_PAUSE || p->state == P_SIGWAIT || p->state == P_FUTEX ||
         p->state == P_IO || p->state == P_POLL)
         interrupt_wait(p);
     else if (p->state == P_RUN) interrupt_running(p);
+}
+
+int sig_send_info(proc_t *p, int sig, const sig_info_t *si)
+{
+    if (p->state == P_ZOMBIE || p->state == P_FREE || p->state == P_DEAD) return 0;
+    if (sig == SIGKILL) { proc_exit(p, SIGKILL); return 1; }
+    uint64_t h = p->grp->sigactions[sig - 1][0];
+    if (sig == SIGCONT) {
+        p->pending &= ~((1UL << (SIGSTOP - 1)) | (1UL << 19) | (1UL << 20) | (1UL << 21));
+        int was_stopped = p->grp->stopped;
+        proc_continue(p->grp);
+        if (was_stopped)  /* the signals that came while it was stopped */
+            for (int i = 0; i < MAX_PROCS; i++) {
+                proc_t *t = &procs[i];
+                if (t->grp == p->grp && t != current_caller && t->state != P_FREE && t->state != P_ZOMBIE &&
+                    t->state != P_DEAD && sig_deliverable(t))
+                    deliver(t);
+            }
+        if (h <= SIG_IGN) return 0;
+    } else if (is_stop(sig)) {
+        p->pending &= ~(1UL << (SIGCONT - 1));
+        if (sig == SIGSTOP || h == SIG_DFL) { proc_stop(p->grp, sig); return 1; }
+    }
+    if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) return 0;
+    if (p->state == P_SIGWAIT && (p->wait_set & (1UL << (sig - 1)))) { sig_wait_accept(p, sig, si); return 1; }
+    int fresh = !(p->pending & (1UL << (sig - 1)));  /* one of each is kept, with its siginfo */
+    if (fresh) p->sinfo[sig - 1] = *si;
+    p->pending |= 1UL << (sig - 1);
+    if (!sig_deliverable(p)) return fresh;      /* blocked: it stays pending */
+    if (p == current_caller) return fresh;      /* delivered when its syscall is answered */
+    if (p->grp->stopped) return fresh;          /* delivered when it continues */
+    deliver(p);
+    return fresh;
 }
 
 long sig_return(proc_t *p, uint64_t sp)

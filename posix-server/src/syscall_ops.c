@@ -5,6 +5,17 @@ proc_t procs[MAX_PROCS];
 static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
 static uint8_t logged[LINUX_NR_SYSCALLS];
 int sleepers;  /* processes waiting with a deadline */
+/* At most the earliest wake_at of a sleeper (0: none): a sleep that ended early leaves it too early,
+ * which costs one needless wakeup; posix_timer_tick makes it exact again. */
+static uint64_t sleep_next;
+
+void sleep_arm(proc_t *p, uint64_t at)
+{
+    if (!at) at = 1;
+    p->wake_at = at;
+    sleepers++;
+    if (!sleep_next || at < sleep_next) sleep_next = at;
+}
 
 proc_t *proc_by_pid(int pid)
 {
@@ -70,11 +81,7 @@ static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint
 }
 
 /* ---- time ---- */
-static uint64_t ns_now(void)
-{
-    uint64_t t = read_cntvct(), f = read_cntfrq();
-    return t / f * 1000000000ULL + t % f * 1000000000ULL / f;
-}
+static uint64_t ns_now(void) { return time_ns(); }
 
 static long sys_clock_gettime(proc_t *p, uint64_t clk, uint64_t tsp)
 {
@@ -85,15 +92,16 @@ static long sys_clock_gettime(proc_t *p, uint64_t clk, uint64_t tsp)
     return copy_out(p, tsp, ts, 16);
 }
 
-static long sys_nanosleep(proc_t *p, uint64_t req)
+/* rem: where the time left goes if a handler ends the sleep (0: nowhere) */
+static long sys_nanosleep(proc_t *p, uint64_t req, uint64_t rem)
 {
     uint64_t ts[2];
     if (copy_in(p, ts, req, 16)) return -EFAULT;
     if (ts[1] >= 1000000000ULL || (int64_t)ts[0] < 0) return -EINVAL;
     uint64_t f = read_cntfrq();
-    p->wake_at = read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL;
+    sleep_arm(p, read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL);
+    p->sleep_rem = rem;
     p->state = P_SLEEP;
-    sleepers++;
     return SYSCALL_NO_REPLY;
 }
 
@@ -180,11 +188,11 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         uint64_t ns = ns_now() + 1764000000ULL * 1000000000ULL, tv[2] = { ns / 1000000000ULL, ns % 1000000000ULL / 1000 };
         return a[0] ? copy_out(p, a[0], tv, 16) : 0;
     }
-    case LINUX_SYS_nanosleep: return sys_nanosleep(p, a[0]);
+    case LINUX_SYS_nanosleep: return sys_nanosleep(p, a[0], a[1]);
     case LINUX_SYS_clock_nanosleep: {
         if (a[0] > 11 || a[0] == 2 || a[0] == 3) return -EINVAL;  /* no CPU-time clocks */
         if (a[1] & ~1UL) return -EINVAL;
-        if (!(a[1] & 1)) return sys_nanosleep(p, a[2]);
+        if (!(a[1] & 1)) return sys_nanosleep(p, a[2], a[3]);
         uint64_t ts[2];                                          /* TIMER_ABSTIME */
         if (copy_in(p, ts, a[2], 16)) return -EFAULT;
         if (ts[1] >= 1000000000ULL || (int64_t)ts[0] < 0) return -EINVAL;
@@ -192,9 +200,9 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         if (a[0] == 0 || a[0] == 8 || a[0] == 11) now += 1764000000ULL * 1000000000ULL;
         if (target <= now) return 0;
         uint64_t rel = target - now, f = read_cntfrq();
-        p->wake_at = read_cntvct() + rel / 1000000000ULL * f + rel % 1000000000ULL * f / 1000000000ULL;
+        sleep_arm(p, read_cntvct() + rel / 1000000000ULL * f + rel % 1000000000ULL * f / 1000000000ULL);
+        p->sleep_rem = 0;
         p->state = P_SLEEP;
-        sleepers++;
         return SYSCALL_NO_REPLY;
     }
     case LINUX_SYS_sched_yield: return 0;
@@ -232,14 +240,17 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         if (ready) {
             int sig = __builtin_ctzl(ready) + 1;
             p->pending &= ~(1UL << (sig - 1));
-            int32_t si[32] = { sig };
+            sig_info_t info = p->sinfo[sig - 1];
+            timer_dequeued(p, sig, &info);
+            int32_t si[32];
+            sig_fill_info(si, sig, &info);
             if (a[1] && copy_out(p, a[1], si, 128)) return -EFAULT;
             return sig;
         }
         p->wait_set = set;
         p->wait_status = a[1];
         if (a[2]) {
-            long r = sys_nanosleep(p, a[2]);
+            long r = sys_nanosleep(p, a[2], 0);
             if (r != SYSCALL_NO_REPLY) return r;
             uint64_t ts[2];
             copy_in(p, ts, a[2], 16);
@@ -257,7 +268,9 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         return 0;
     }
     int handled;
-    long r = ident_syscall(p, nr, a, &handled);
+    long r = timer_syscall(p, nr, a, &handled);
+    if (handled) return r;
+    r = ident_syscall(p, nr, a, &handled);
     if (handled) return r;
     r = fd_syscall(p, nr, a, &handled);
     if (handled) return r;
@@ -268,12 +281,14 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
     return -ENOSYS;
 }
 
-/* Threads whose sleep is over get their answer. */
+/* Threads whose sleep is over get their answer; timers that are due expire. */
 void posix_timer_tick(void)
 {
     uint64_t now = read_cntvct();
-    for (int i = 0; i < MAX_PROCS; i++) {
+    sleep_next = 0;
+    for (int i = 0; i < MAX_PROCS && sleepers; i++) {
         proc_t *p = &procs[i];
+        if (p->wake_at && p->wake_at > now && (!sleep_next || p->wake_at < sleep_next)) sleep_next = p->wake_at;
         if (p->wake_at && p->wake_at <= now) {
             p->wake_at = 0;
             sleepers--;
@@ -283,13 +298,14 @@ void posix_timer_tick(void)
             proc_reply(p, r);
         }
     }
+    timers_fire();
 }
 
+/* The earliest cntvct deadline (0: none); it may be early (see sleep_next), never late. */
 uint64_t posix_next_deadline(void)
 {
-    uint64_t d = 0;
-    if (!sleepers) return 0;
-    for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].wake_at && (!d || procs[i].wake_at < d)) d = procs[i].wake_at;
+    uint64_t d = sleepers ? sleep_next : 0, t = timers_next();
+    if (!sleepers) sleep_next = 0;
+    if (t && (!d || t < d)) d = t;
     return d;
 }

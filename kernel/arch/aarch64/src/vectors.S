@@ -116,33 +116,18 @@ kernel_trap:
     mrs     x2, far_el1
     b       kernel_fault
 
-/* arch_restore_user(ctx): load the thread's registers and return to EL0. SP_EL1 stays at ctx. */
+/* arch_restore_user(ctx): load the thread's registers and return to EL0. SP_EL1 stays at ctx. It
+ * loads x0-x7 and goes on into arch_fast_return, which loads the rest. */
     .globl arch_restore_user
 arch_restore_user:
-    mov     sp, x0
-    ldp     x0, x1, [sp, #16 * 16]
-    msr     elr_el1, x0
-    msr     spsr_el1, x1
-    ldp     x30, x0, [sp, #16 * 15]
-    msr     sp_el0, x0
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldp     x18, x19, [sp, #16 * 9]
-    ldp     x20, x21, [sp, #16 * 10]
-    ldp     x22, x23, [sp, #16 * 11]
-    ldp     x24, x25, [sp, #16 * 12]
-    ldp     x26, x27, [sp, #16 * 13]
-    ldp     x28, x29, [sp, #16 * 14]
-    eret
+    mov     x8, x0
+    ldp     x0, x1, [x8, #16 * 0]
+    ldp     x2, x3, [x8, #16 * 1]
+    ldp     x4, x5, [x8, #16 * 2]
+    ldp     x6, x7, [x8, #16 * 3]
+    /* fall through */
 
-/* arch_fast_return: x8 = the ctx of the thread to run (see arch/machine.h). */
+/* arch_fast_return: x8 = the ctx of the thread to run; x0-x7 are loaded already (arch/machine.h). */
     .globl arch_fast_return
 arch_fast_return:
     mov     sp, x8

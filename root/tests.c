@@ -425,6 +425,48 @@ static void test_linux_svc(void)
            "the reply becomes x0 and the other registers are intact", (long)m.mr[0]);
 }
 
+/* ---- answers through saved reply rights (the fastpaths a server's wakeups take) ---- */
+static void svc_answer_child(uint64_t tag)
+{
+    register uint64_t x0 __asm__("x0") = tag, x1 __asm__("x1") = 11, x8 __asm__("x8") = 1000 + tag;
+    __asm__ volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x8) :: "memory");
+    uint64_t ok = x0 == tag * 0x1111 && x1 == 11 && x8 == 1000 + tag;
+    register uint64_t y0 __asm__("x0") = ok;
+    register uint64_t y8 __asm__("x8") = 93;
+    __asm__ volatile("svc #0" : "+r"(y0), "+r"(y8) :: "memory");
+    park();
+}
+
+static void test_saved_answers(void)
+{
+    task_t t = new_task();
+    uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0), f1 = slot_alloc(), f2 = slot_alloc(), rs = slot_alloc();
+    psn_cnode_mint(PSN_CAP_CNODE, f1, ep, RW, 1);
+    psn_cnode_mint(PSN_CAP_CNODE, f2, ep, RW, 2);
+    thread_new(&t, svc_answer_child, 1, 100, f1);
+    psn_msg_t m = { 0 };
+    psn_recv(ep, &m, 0);
+    expect(m.badge == 1 && m.mr[PSN_FAULT_SYSCALL_NR] == 1001, "first thread's syscall arrives", (long)m.badge);
+    thread_new(&t, svc_answer_child, 2, 100, f2);  /* ready, not yet run */
+    m.info = (1UL << PSN_INFO_SAVE_SHIFT) | rs << PSN_INFO_CAPSLOT_SHIFT;
+    long r = psn_reply_recv(ep, &m);
+    expect(r >= 0 && m.badge == 2 && m.mr[PSN_FAULT_SYSCALL_NR] == 1002,
+           "REPLY_RECV with SAVE waits and the next ready thread runs and calls", (long)m.badge);
+    m.info = psn_info(0, 1);
+    m.mr[0] = 0x1111;
+    expect(psn_send(rs, &m) == 0, "a send on the saved right answers the waiting syscall", 0);
+    m.info = 0;
+    expect(psn_send(rs, &m) == -EBADF_, "and uses the right up", 0);
+    m.info = psn_info(0, 1);
+    m.mr[0] = 0x2222;
+    psn_reply_recv(ep, &m);
+    expect(m.badge == 2 && m.mr[PSN_FAULT_SYSCALL_NR] == 93 && m.mr[0] == 1,
+           "the second thread got its answer in x0, other registers intact", (long)m.mr[0]);
+    psn_recv(ep, &m, 0);  /* the second thread waits on; the first is ready and reports */
+    expect(m.badge == 1 && m.mr[PSN_FAULT_SYSCALL_NR] == 93 && m.mr[0] == 1,
+           "the first thread got the saved answer in x0, other registers intact", (long)m.mr[0]);
+}
+
 /* ---- preemption ---- */
 static volatile uint64_t spin_count;
 static void spinner(uint64_t unused)
@@ -588,7 +630,7 @@ void run_tests(void)
 {
     static void (*const tests[])(void) = {
         test_call_reply, test_fast_registers, test_blocking, test_badges, test_cap_transfer, test_timeouts, test_errors,
-        test_vm_fault, test_isolation, test_exception, test_linux_svc, test_preemption, test_irq,
+        test_vm_fault, test_isolation, test_exception, test_linux_svc, test_saved_answers, test_preemption, test_irq,
         test_notifications, test_reply_cap, test_fpu, test_exhaustion,
     };
     for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) tests[i]();

@@ -35,7 +35,9 @@ frame_t *frame_get(uint32_t f);
 #define PM_W 2UL
 #define PM_X 4UL
 #define PM_MAPPED 8UL   /* also mapped in the address space (pages of a fork child map on first touch) */
-typedef struct pagemap { uint64_t *root; } pagemap_t;
+/* hint: the leaf entry of the page last looked up (hint_vpn), so that repeated accesses to one page
+ * skip the walk; valid while the tree's tables live (mm_destroy clears it). */
+typedef struct pagemap { uint64_t *root; uint64_t hint_vpn; uint64_t *hint; } pagemap_t;
 uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc); /* leaf: frame << 12 | PM_* bits */
 
 /* ---- memory areas ---- */
@@ -221,6 +223,7 @@ long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
 
 /* files (fd_ops.c) */
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6]);  /* read or write: fd_syscall's answer */
 void fd_fork(proc_t *parent, proc_t *child);
 void fd_exec(proc_t *p);            /* close O_CLOEXEC descriptors */
 void fd_exit(proc_t *g);            /* close everything */

@@ -830,6 +830,9 @@ int io_pending(void) { return n_pending || poll_dirty; }
 void io_run_wakeups(void)
 {
     for (int round = 0; round < 8 && (n_pending || poll_dirty); round++) {
+        uint64_t any = 0;
+        for (int w = 0; w < MAX_PROCS / 64; w++) any |= io_waiting[w];
+        if (!any) { n_pending = 0; poll_dirty = 0; return; }  /* nobody waits: the changes wake no one */
         void *objs[64];
         int n = n_pending, dirty = poll_dirty;
         memcpy(objs, pending_events, sizeof(void *) * (uint64_t)n);
@@ -852,6 +855,7 @@ void io_run_wakeups(void)
                 current_caller = 0;
                 if (r == SYSCALL_NO_REPLY) { if (t->state == P_RUN) t->state = was_poll ? P_POLL : P_IO; continue; }
                 if (t->wake_at) { t->wake_at = 0; sleepers--; }  /* ppoll's or VTIME's deadline */
+                io_waiting[w] &= ~(1UL << (i % 64));
                 if (t->state == P_RUN) proc_reply(t, r);
             }
         }
@@ -859,6 +863,15 @@ void io_run_wakeups(void)
 }
 
 static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+
+/* read or write (nr), as fd_syscall would run it. */
+long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6])
+{
+    set_cred(p->grp, 0);
+    long r = do_rw(p, nr, a, nr == LINUX_SYS_write, 0, 0);
+    vfs_cred = 0;
+    return r;
+}
 
 /* The file syscalls run with the caller's credentials in the VFS. */
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)

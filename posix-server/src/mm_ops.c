@@ -73,6 +73,7 @@ void frame_put(uint32_t f)
 /* ---- page map ---- */
 uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc)
 {
+    if (pm->hint && pm->hint_vpn == va >> 12) return pm->hint;
     if (!pm->root) {
         if (!alloc) return 0;
         pm->root = heap_alloc(PAGE);
@@ -86,7 +87,8 @@ uint64_t *pm_entry(pagemap_t *pm, uint64_t va, int alloc)
         }
         t = (uint64_t *)*e;
     }
-    return &t[(va >> 12) & 511];
+    pm->hint_vpn = va >> 12;
+    return pm->hint = &t[(va >> 12) & 511];
 }
 
 static void pm_free_level(uint64_t *t, int lvl)
@@ -498,4 +500,5 @@ void mm_destroy(proc_t *p)
     }
     if (p->mm->pm.root) pm_free_level(p->mm->pm.root, 0);
     p->mm->pm.root = 0;
+    p->mm->pm.hint = 0;
 }

@@ -43,13 +43,7 @@ proc_t *proc_new(int ppid)
     return p;
 }
 
-void proc_reply(proc_t *p, long value)
-{
-    psn_msg_t m = { 0 };
-    m.mr[0] = (uint64_t)value;
-    m.info = psn_info(0, 1);
-    psn_send(p->reply, &m);
-}
+void proc_reply(proc_t *p, long value) { psn_send_word(p->reply, (uint64_t)value); }
 
 /* A page of the server's through which the kernel passes a thread's registers in one call. */
 static uint64_t *regs_page, regs_slot;

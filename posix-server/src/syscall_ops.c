@@ -153,7 +153,8 @@ static long sys_rt_sigprocmask(proc_t *p, uint64_t how, uint64_t set, uint64_t o
 
 uint64_t sp_at_syscall;  /* the caller's sp, for sigreturn and sigaltstack */
 
-long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
+/* Every syscall but the two below, through the chain of *_syscall dispatchers. */
+static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, uint64_t a[6])
 {
     switch (nr) {
     case LINUX_SYS_exit: thread_exit(p, (int)(a[0] & 0xff) << 8); return SYSCALL_NO_REPLY;
@@ -279,6 +280,14 @@ long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
         printf("posix-server: unimplemented syscall %s (%lu): ENOSYS\n", syscall_names[nr] ? syscall_names[nr] : "?", nr);
     }
     return -ENOSYS;
+}
+
+/* One Linux syscall of p: its result, or SYSCALL_NO_REPLY. read and write, the most frequent by
+ * far, go straight to the file code. */
+long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
+{
+    if (__builtin_expect(nr == LINUX_SYS_read || nr == LINUX_SYS_write, 1)) return fd_rw(p, nr, a);
+    return syscall_dispatch(p, nr, a);
 }
 
 /* Threads whose sleep is over get their answer; timers that are due expire. */

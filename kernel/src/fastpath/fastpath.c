@@ -119,21 +119,54 @@ slow:
     return fast_fallback(t, cap, info, m0, m1, m2, m3, m4, m5);
 }
 
+/*
+ * REPLY_RECV with SAVE: the reply right goes into slot (as cnode_save_caller), t waits on ep, and the
+ * first thread of the highest ready queue runs. Applies when nothing is queued to send on ep and some
+ * thread is ready; t and its caller are checked by the caller.
+ */
+static ALWAYS_INLINE word_t *save_and_wait(cpu_t *cpu, tcb_t *t, tcb_t *caller, endpoint_t *ep, word_t info)
+{
+    word_t slot = INFO_CAPSLOT(info);
+    if (unlikely(slot >> t->cspace.bits)) return NULL;
+    cap_t *d = &t->cspace.slots[slot];
+    if (unlikely(d->type != PSN_OBJ_NULL)) return NULL;
+    tcb_t *next = rq_take_highest(cpu);
+    if (unlikely(!next)) return NULL;  /* the slow path idles */
+    d->type = PSN_OBJ_REPLY;
+    d->rights = PSN_RIGHT_W;
+    d->obj = caller;
+    d->extra = caller->reply_gen;
+    d->badge = 0;
+    t->caller = NULL;
+    add_receiver(ep, t);
+    fast_switch(cpu, t, next, TS_BLOCKED_RECV);
+    FAST_RESTORE(next);
+}
+
+/* The endpoint in t's slot cap if t may wait on it now with nothing to take (no sender queued, no
+ * bound notification signalled), else NULL. */
+static ALWAYS_INLINE endpoint_t *fast_recv_ep(tcb_t *t, word_t cap)
+{
+    if (unlikely(cap >> t->cspace.bits)) return NULL;
+    cap_t *c = &t->cspace.slots[cap];
+    if (unlikely(c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) return NULL;
+    endpoint_t *ep = c->obj;
+    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) return NULL;
+    return ep;
+}
+
 word_t *fastpath_reply_recv(word_t cap, word_t info, word_t m0, word_t m1, word_t m2, word_t m3, word_t m4, word_t m5)
 {
     cpu_t *cpu = this_cpu();
     tcb_t *t = cpu->cur;
     word_t len = INFO_LEN(info);
     tcb_t *caller = t->caller;
-    if (unlikely((info & (BIT(PSN_INFO_CAP_SHIFT) | BIT(PSN_INFO_SAVE_SHIFT))) || len > FAST_MAX_LEN || !caller)) goto slow;
+    endpoint_t *ep;
+    if (unlikely((info & (BIT(PSN_INFO_CAP_SHIFT) | BIT(PSN_INFO_SAVE_SHIFT))) || len > FAST_MAX_LEN || !caller)) goto save;
     if (unlikely(caller->state != TS_BLOCKED_REPLY || caller->prio < t->prio)) goto slow;
     uint8_t fault = caller->fault;
     if (unlikely(fault && fault != PSN_FAULT_SYSCALL && fault != PSN_FAULT_VM)) goto slow;
-    if (unlikely(cap >> t->cspace.bits)) goto slow;
-    cap_t *c = &t->cspace.slots[cap];
-    if (unlikely(c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_R))) goto slow;
-    endpoint_t *ep = c->obj;
-    if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->word))) goto slow;
+    if (unlikely(!(ep = fast_recv_ep(t, cap)))) goto slow;
     t->caller = NULL;
     caller->reply_gen++;
     add_receiver(ep, t);
@@ -145,6 +178,42 @@ word_t *fastpath_reply_recv(word_t cap, word_t info, word_t m0, word_t m1, word_
     }
     CLEAR_BEYOND(len);
     FAST_RETURN(caller, 0, INFO_MAKE(INFO_LABEL(info), len));
+save:
+    if ((info & (BIT(PSN_INFO_CAP_SHIFT) | BIT(PSN_INFO_SAVE_SHIFT))) == BIT(PSN_INFO_SAVE_SHIFT) && caller &&
+        caller->state == TS_BLOCKED_REPLY && (ep = fast_recv_ep(t, cap)))
+        save_and_wait(cpu, t, caller, ep, info);
+slow:
+    return fast_fallback(t, cap, info, m0, m1, m2, m3, m4, m5);
+}
+
+/*
+ * SEND on a REPLY cap (a saved reply right) with a register-only message to a thread waiting for a
+ * syscall's or page fault's answer at no higher priority: the answer goes in, that thread joins its
+ * ready queue, the right is used up, and the sender goes on (x1 = 0, as ipc_reply returns).
+ */
+word_t *fastpath_send(word_t cap, word_t info, word_t m0, word_t m1, word_t m2, word_t m3, word_t m4, word_t m5)
+{
+    cpu_t *cpu = this_cpu();
+    tcb_t *t = cpu->cur;
+    word_t len = INFO_LEN(info);
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) goto slow;
+    if (unlikely(cap >> t->cspace.bits)) goto slow;
+    cap_t *c = &t->cspace.slots[cap];
+    if (c->type != PSN_OBJ_REPLY || unlikely(!(c->rights & PSN_RIGHT_W))) goto slow;
+    tcb_t *caller = c->obj;
+    if (unlikely(caller->reply_gen != c->extra || caller->state != TS_BLOCKED_REPLY || caller->prio > t->prio)) goto slow;
+    uint8_t fault = caller->fault;
+    if (unlikely(fault != PSN_FAULT_SYSCALL && fault != PSN_FAULT_VM)) goto slow;
+    if (fault == PSN_FAULT_SYSCALL && len) caller->ctx[0] = m0;
+    caller->fault = 0;
+    caller->reply_gen++;
+    caller->state = TS_RUNNING;
+    rq_append(cpu, caller);
+    c->type = PSN_OBJ_NULL;
+    c->rights = 0;
+    c->extra = 0;
+    c->obj = NULL;
+    FAST_RETURN(t, cap, 0);
 slow:
     return fast_fallback(t, cap, info, m0, m1, m2, m3, m4, m5);
 }

@@ -13,16 +13,12 @@ static void q_insert(tcb_t *t, bool head)
 {
     cpu_t *c = this_cpu();
     assert(!t->in_rq);
-    t->in_rq = 1;
     tqueue_t *q = &c->ready[t->prio];
-    if (!q->head) {
-        t->rq_next = t->rq_prev = NULL;
-        q->head = q->tail = t;
-        c->ready_bitmap[t->prio / 64] |= BIT(t->prio % 64);
-    } else if (head) {
+    if (head && q->head) {
+        t->in_rq = 1;
         t->rq_prev = NULL; t->rq_next = q->head; q->head->rq_prev = t; q->head = t;
     } else {
-        t->rq_next = NULL; t->rq_prev = q->tail; q->tail->rq_next = t; q->tail = t;
+        rq_append(c, t);
     }
 }
 

@@ -27,6 +27,16 @@ long psn_syscall(uint64_t nr, psn_msg_t *m);
 
 static inline long psn_call(uint64_t cap, psn_msg_t *m) { m->badge = cap; return psn_syscall(PSN_SYS_CALL, m); }
 static inline long psn_send(uint64_t cap, psn_msg_t *m) { m->badge = cap; return psn_syscall(PSN_SYS_SEND, m); }
+/* SEND of one word (MR0) with label 0: the common answer through a saved reply right, without a
+ * message block in memory. Returns x1 (0 or -errno); registers beyond x0-x7 are the kernel's to keep. */
+static inline long psn_send_word(uint64_t cap, uint64_t w)
+{
+    register uint64_t x0 __asm__("x0") = cap, x1 __asm__("x1") = 1, x2 __asm__("x2") = w;
+    register uint64_t x8 __asm__("x8") = PSN_SYS_SEND;
+    __asm__ volatile("svc #1" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x8)
+                     : : "x3", "x4", "x5", "x6", "x7", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+    return (long)x1;
+}
 static inline long psn_nbsend(uint64_t cap, psn_msg_t *m) { m->badge = cap; return psn_syscall(PSN_SYS_NBSEND, m); }
 /* Receive; timeout_ns 0 waits forever. m->info may carry PSN_INFO_RSLOT for an incoming cap. */
 static inline long psn_recv(uint64_t cap, psn_msg_t *m, uint64_t timeout_ns)

@@ -62,9 +62,10 @@ vectors:
     VENTRY  el0_serror
     VENTRY  el0_serror
 
-/* Synchronous exception from EL0. svc #0 (Linux) and the CALL and REPLY_RECV kernel calls try their
- * fastpath first; a fastpath that returns has changed nothing, and handle_svc takes over. CALL and
- * REPLY_RECV get the caller's x0-x7 as arguments, unsaved, and save them themselves if they return. */
+/* Synchronous exception from EL0. svc #0 (Linux) and the CALL, REPLY_RECV and SEND kernel calls try
+ * their fastpath first; a fastpath that returns has changed nothing, and handle_svc takes over. CALL,
+ * REPLY_RECV and SEND get the caller's x0-x7 as arguments, unsaved, and save them themselves if they
+ * return. */
 el0_sync:
     SAVE_HIGH
     mrs     x9, esr_el1
@@ -74,8 +75,12 @@ el0_sync:
     b.ne    1f
     cbz     x8, 2f                    /* PSN_SYS_CALL */
     cmp     x8, #6                    /* PSN_SYS_REPLY_RECV */
-    b.ne    5f
+    b.ne    6f
     bl      fastpath_reply_recv       /* uses no stack (sp is still the ctx); returns x0 = ctx on failure */
+    b       3f
+6:  cmp     x8, #1                    /* PSN_SYS_SEND */
+    b.ne    5f
+    bl      fastpath_send
     b       3f
 2:  bl      fastpath_call
 3:  mrs     x1, tpidr_el1

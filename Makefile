@@ -23,13 +23,13 @@ KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
 ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
               -fno-stack-protector -fno-pie -fno-asynchronous-unwind-tables -I$(GEN) -Ilibpersona/include \
-              -Iroot -Iposix-server/include -Ivfs/include
+              -Iroot -Iposix-server/include -Ivfs/include -Iepoll/include
 # posix-server and the VFS run in the root task's address space for now (it holds every capability
 # they need); vfs/include/vfs.h is the boundary that becomes an IPC protocol.
 # posix-server never touches FP/SIMD registers, so switching to it never costs a lazy-FPU trap;
 # only the kernel tests' FPU check uses them.
 $(B)/root/root/tests.c.o: ROOT_CFLAGS := $(filter-out -mgeneral-regs-only,$(ROOT_CFLAGS))
-ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) $(wildcard vfs/src/*.c) root/crt0.S libpersona/src/syscall.S
+ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) $(wildcard vfs/src/*.c) $(wildcard epoll/src/*.c) root/crt0.S libpersona/src/syscall.S
 ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
 
 .PHONY: all deps run test debug bench bench-check clean host-test sysroot

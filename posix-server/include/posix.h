@@ -233,6 +233,13 @@ int io_pending(void);               /* objects changed since the last io_run_wak
 void fd_wait_cancel(proc_t *t, int signal); /* t's wait in a file call ends unanswered (signal, or exit) */
 void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vfs_cred is 0 again */
 long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */
+file_t *fd_file(proc_t *p, uint64_t fd);            /* the open file of descriptor fd, or 0 */
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the lowest free descriptor >= min, or -EMFILE */
+long poll_set_mask(proc_t *p, uint64_t umask);      /* ppoll's temporary signal mask (umask: user address) */
+void poll_restore_mask(proc_t *p);
+long fd_poll_wait(proc_t *p, uint64_t nr, const uint64_t a[6], uint64_t deadline);
+/* eventfd, timerfd, epoll (epoll_ops.c) */
+long epoll_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 void console_irq_init(void);
 void console_irq(void);
 tty_t *ctty_of(proc_t *g);          /* the controlling tty of g's process, or 0 */

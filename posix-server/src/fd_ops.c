@@ -16,12 +16,12 @@ extern proc_t *current_caller;
 static int io_retrying;  /* a blocked call is being made again (io_run_wakeups) */
 static long tty_check(proc_t *p, tty_t *t, int sig);
 
-static file_t *fd_file(proc_t *p, uint64_t fd)
+file_t *fd_file(proc_t *p, uint64_t fd)
 {
     return fd < MAX_FDS ? p->grp->fds[fd] : 0;
 }
 
-static long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
 {
     proc_t *g = p->grp;
     uint64_t lim = g->rlim[7][0] < MAX_FDS ? g->rlim[7][0] : MAX_FDS;
@@ -818,8 +818,15 @@ static void *pending_events[64];
 static int n_pending;
 static int poll_dirty;
 
+/* A generation per hash bucket of objects, moved by every event (edge-triggered epoll entries
+ * compare it; two objects sharing a bucket only cost a needless report). */
+static uint32_t event_gens[256];
+static uint32_t *gen_of(void *obj) { return &event_gens[((uint64_t)obj >> 4) % 256]; }
+uint32_t vfs_event_gen(void *obj) { return *gen_of(obj); }
+
 void vfs_event(void *obj)
 {
+    (*gen_of(obj))++;
     poll_dirty = 1;
     for (int i = 0; i < n_pending; i++) if (pending_events[i] == obj) return;
     if (n_pending < 64) pending_events[n_pending++] = obj;
@@ -913,7 +920,7 @@ static long do_chown(vnode_t *n, uint32_t uid, uint32_t gid)
 /* ---- select: pselect6 over the same readiness as ppoll ---- */
 /* A temporary signal mask for the wait (ppoll, pselect6); the old one returns with the answer, or
  * through the signal frame when a handler interrupts the wait. */
-static long poll_set_mask(proc_t *p, uint64_t umask)
+long poll_set_mask(proc_t *p, uint64_t umask)
 {
     uint64_t m;
     if (p->poll_masked || !umask) return 0;
@@ -925,7 +932,7 @@ static long poll_set_mask(proc_t *p, uint64_t umask)
     return 0;
 }
 
-static void poll_restore_mask(proc_t *p)
+void poll_restore_mask(proc_t *p)
 {
     if (!p->poll_masked) return;
     p->sigmask = p->saved_mask;
@@ -1013,6 +1020,18 @@ static long sys_pselect6(proc_t *p, uint64_t a[6])
         uint64_t f = read_cntfrq();
         sleep_arm(p, read_cntvct() + ts[0] * f + ts[1] * f / 1000000000ULL);
     }
+    io_wait_mark(p);
+    p->state = P_POLL;
+    return SYSCALL_NO_REPLY;
+}
+
+/* p waits like ppoll: its call nr (arguments a) runs again whenever a file changes, and ends at
+ * deadline (cntvct; 0: none; armed on the first wait only) with fd_poll_timeout's answer. */
+long fd_poll_wait(proc_t *p, uint64_t nr, const uint64_t a[6], uint64_t deadline)
+{
+    p->sys_nr = nr;
+    memcpy(p->sys_args, a, sizeof(p->sys_args));
+    if (deadline && !p->wake_at) sleep_arm(p, deadline);
     io_wait_mark(p);
     p->state = P_POLL;
     return SYSCALL_NO_REPLY;

@@ -269,6 +269,7 @@ static void put_maps(proc_t *g, file_t *f)
 static void fd_target(file_t *f, char *out, uint64_t size)
 {
     if (f->pipe) { snprintf(out, size, "pipe:[%lu]", f->pipe->ino); return; }
+    if (f->ops) { snprintf(out, size, "anon_inode:%s", f->ops->name); return; }
     if (!f->node || vfs_node_path(f->node, out, size) < 0) snprintf(out, size, "(deleted)");
 }
 

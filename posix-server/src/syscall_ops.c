@@ -1,5 +1,7 @@
 /* The Linux syscalls a process makes, served for it (arguments already unpacked). */
 #include "posix.h"
+#include "epoll.h"
+#define NS_PER_S 1000000000ULL
 
 proc_t procs[MAX_PROCS];
 static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
@@ -275,6 +277,8 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     if (handled) return r;
     r = fd_syscall(p, nr, a, &handled);
     if (handled) return r;
+    r = epoll_syscall(p, nr, a, &handled);
+    if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;
         printf("posix-server: unimplemented syscall %s (%lu): ENOSYS\n", syscall_names[nr] ? syscall_names[nr] : "?", nr);
@@ -308,13 +312,18 @@ void posix_timer_tick(void)
         }
     }
     timers_fire();
+    timerfd_expire(time_ns());
 }
 
 /* The earliest cntvct deadline (0: none); it may be early (see sleep_next), never late. */
 uint64_t posix_next_deadline(void)
 {
-    uint64_t d = sleepers ? sleep_next : 0, t = timers_next();
+    uint64_t d = sleepers ? sleep_next : 0, t = timers_next(), tfd = timerfd_next();
     if (!sleepers) sleep_next = 0;
     if (t && (!d || t < d)) d = t;
+    if (tfd) {  /* ns to cntvct, rounded up: never early */
+        uint64_t f = read_cntfrq(), c = tfd / NS_PER_S * f + (tfd % NS_PER_S * f + NS_PER_S - 1) / NS_PER_S;
+        if (!d || c < d) d = c;
+    }
     return d;
 }

@@ -73,6 +73,19 @@ typedef struct pipe {
                                       waits until the other side's count moves) */
 } pipe_t;
 
+struct file;
+/*
+ * Files of objects that live outside the namespace (eventfd, timerfd, epoll: epoll/): their own
+ * operations. Their node is the shared anonymous inode (vfs_anon_inode), as Linux's anon_inode.
+ */
+typedef struct file_ops {
+    const char *name;              /* "[eventfd]": /proc/<pid>/fd shows "anon_inode:[eventfd]" */
+    long (*read)(struct file *f, void *buf, uint64_t len);     /* VFS_WOULD_BLOCK to wait */
+    long (*write)(struct file *f, const void *buf, uint64_t len);
+    int (*poll)(struct file *f, int events);
+    void (*release)(struct file *f);                           /* the last reference went */
+} file_ops_t;
+
 typedef struct file {
     vnode_t *node;                 /* 0 for pipes; the FIFO's node for a FIFO */
     pipe_t *pipe;                  /* pipes and FIFOs */
@@ -82,11 +95,17 @@ typedef struct file {
     int refs;
     struct tty *tty;               /* terminals: the tty (tty.h) */
     int master;                    /* a pty master (/dev/ptmx) */
+    const file_ops_t *ops;         /* anon-inode files: their operations and object */
+    void *priv;
+    int watched;                   /* epoll entries naming this file (epoll_file_gone on release) */
 } file_t;
+file_t *file_new_anon(const file_ops_t *ops, void *priv, uint32_t flags);  /* one reference; 0: no memory */
 
 /* events and waiting */
 void vfs_event(void *obj);                    /* implemented by the caller: wake whoever waits on obj */
 void *vfs_wait_object(file_t *f);             /* what a blocked call on f waits for */
+uint32_t vfs_event_gen(void *obj);            /* implemented by the caller: changes whenever obj has an event */
+void epoll_file_gone(file_t *f);              /* epoll/: f is released; its entries go */
 
 void vfs_init(const uint8_t *cpio, uint64_t size);
 vnode_t *vfs_root(void);
@@ -152,6 +171,7 @@ long vnode_read(vnode_t *n, void *buf, uint64_t len, uint64_t off);
 long file_getdents(file_t *f, void *buf, uint64_t len);
 void vnode_stat(vnode_t *n, void *statbuf);   /* struct stat, 128 bytes */
 int file_poll(file_t *f, int events);         /* POLLIN 1, POLLOUT 4, POLLHUP 16, POLLERR 8 */
+int vfs_file_pollable(file_t *f);             /* f's readiness can change (epoll accepts it) */
 long pipe_create(file_t **r, file_t **w, uint32_t flags);
 long pipe_open(pipe_t *p, uint32_t flags, file_t **out);  /* another open file of a pipe (/proc/<pid>/fd/N) */
 
@@ -165,6 +185,8 @@ void *vfs_frame_ptr(uint32_t f);              /* its contents */
 /* The frame holding page idx of regular file n, made if missing (the caller takes its own reference
  * if it keeps it); -ENXIO past the end of the file, -ENOMEM. */
 long vnode_frame(vnode_t *n, uint64_t idx, uint32_t *frame);
+/* The one inode of every anon-inode file (mode 0600, no type); a new reference. */
+vnode_t *vfs_anon_inode(void);
 /* A regular file of size bytes in no directory (shared anonymous memory); one reference. */
 vnode_t *vnode_anon(uint64_t size);
 /* FIFOs: vfs_open of a FIFO makes f, counted as a reader and/or writer. If fifo_need_wait(f), an

@@ -13,9 +13,23 @@ enum { EBADF = 9, EAGAIN = 11, ENOMEM = 12, EISDIR = 21, EINVAL = 22, ENOTDIR = 
 
 file_t *file_get(file_t *f) { f->refs++; return f; }
 
+file_t *file_new_anon(const file_ops_t *ops, void *priv, uint32_t flags)
+{
+    file_t *f = heap_alloc(sizeof(*f));
+    if (!f) return 0;
+    f->node = vfs_anon_inode();
+    f->ops = ops;
+    f->priv = priv;
+    f->flags = flags;
+    f->refs = 1;
+    return f;
+}
+
 void file_put(file_t *f)
 {
     if (--f->refs > 0) return;
+    if (f->watched) epoll_file_gone(f);
+    if (f->ops) f->ops->release(f);
     if (f->pipe) {
         pipe_t *p = f->pipe;
         uint32_t acc = f->flags & O_ACCMODE;
@@ -294,6 +308,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
 
 void *vfs_wait_object(file_t *f)
 {
+    if (f->ops) return f->priv;
     if (f->pipe) return f->pipe;
     return f->tty;  /* terminals report events on their tty_t */
 }
@@ -302,6 +317,7 @@ void *vfs_wait_object(file_t *f)
 long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
 {
     if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH)) return -EBADF;
+    if (f->ops) return off ? -ESPIPE : f->ops->read(f, buf, len);
     if (f->pipe) return off ? -ESPIPE : pipe_read(f, buf, len);
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
@@ -316,6 +332,7 @@ long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
 long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
 {
     if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH)) return -EBADF;
+    if (f->ops) return off ? -ESPIPE : f->ops->write(f, buf, len);
     if (f->pipe) return off ? -ESPIPE : pipe_write(f, buf, len);
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
@@ -330,6 +347,7 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
 
 long file_lseek(file_t *f, int64_t off, int whence)
 {
+    if (f->ops) return 0;  /* anon-inode files: Linux's noop_llseek */
     if (f->pipe) return -ESPIPE;
     vnode_t *n = f->node;
     if (f->tty) return -ESPIPE;
@@ -402,9 +420,13 @@ void vnode_stat(vnode_t *n, void *statbuf)
     *(uint64_t *)(b + 104) = n->ctime / 1000000000ULL; *(uint64_t *)(b + 112) = n->ctime % 1000000000ULL;
 }
 
+/* Pipes, FIFOs, terminals and anon-inode files; not regular files, directories or other devices. */
+int vfs_file_pollable(file_t *f) { return f->ops || f->pipe || f->tty; }
+
 int file_poll(file_t *f, int events)
 {
     int r = 0;
+    if (f->ops) return f->ops->poll(f, events);
     if (f->pipe) {
         pipe_t *p = f->pipe;
         uint32_t acc = f->flags & O_ACCMODE;

@@ -89,6 +89,14 @@ vnode_t *vnode_anon(uint64_t size)
     return n;
 }
 
+vnode_t *vfs_anon_inode(void)
+{
+    static vnode_t *anon;
+    if (!anon) { anon = vnode_new(0600); anon->refs = 1; anon->nlink = 1; }  /* kept for good */
+    vnode_ref(anon);
+    return anon;
+}
+
 static char *str_dup(const char *s, uint64_t len)
 {
     char *d = heap_alloc(len + 1);

@@ -166,6 +166,7 @@ long copy_in(proc_t *p, void *dst, uint64_t uva, uint64_t len);
 uint8_t *user_ptr(proc_t *p, uint64_t uva, int write);
 long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len);
 long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max);
+int mm_maps_writable(vnode_t *n);   /* some process maps n shared and writable */
 void mm_destroy(proc_t *p);
 
 /* exec (exec_ops.c): load an ELF and build the Linux initial stack. Linux allows argument and

@@ -385,6 +385,8 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
 #define F_SETLK 6
 #define F_SETLKW 7
 #define F_DUPFD_CLOEXEC 1030
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
@@ -489,6 +491,21 @@ static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t 
     return r;
 }
 
+/* F_ADD_SEALS: memfd files opened for writing, until F_SEAL_SEAL; no F_SEAL_WRITE while the file
+ * is mapped shared and writable. */
+static long add_seals(file_t *f, uint64_t seals)
+{
+    vnode_t *n = f->node;
+    if (!n || (n->mode & S_IFMT) != S_IFREG) return -EINVAL;
+    if (seals & ~(uint64_t)(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EINVAL;
+    if (!n->memfd) return -EPERM;  /* a tmpfs file: sealed against seals */
+    if ((f->flags & O_ACCMODE) == O_RDONLY) return -EPERM;
+    if (n->seals & F_SEAL_SEAL) return -EPERM;
+    if ((seals & F_SEAL_WRITE) && !(n->seals & F_SEAL_WRITE) && mm_maps_writable(n)) return -EBUSY_;
+    n->seals |= (uint32_t)seals;
+    return 0;
+}
+
 static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a[6])
 {
     file_t *f = fd_file(p, fd);
@@ -505,8 +522,27 @@ static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg, uint64
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
         if (f->flags & O_PATH) return -EBADF;
         return sys_lock(p, f, cmd, arg, LINUX_SYS_fcntl, a);
+    case F_ADD_SEALS: return add_seals(f, arg);
+    case F_GET_SEALS:  /* tmpfs files are sealable files too, sealed against seals */
+        if (!f->node || (f->node->mode & S_IFMT) != S_IFREG) return -EINVAL;
+        return f->node->memfd ? (long)f->node->seals : F_SEAL_SEAL;
     }
     return -EINVAL;
+}
+
+/* memfd_create(name, flags): MFD_CLOEXEC 1, MFD_ALLOW_SEALING 2; names up to 249 bytes. */
+static long sys_memfd_create(proc_t *p, uint64_t uname, uint64_t flags)
+{
+    char name[250];
+    if (flags & ~3UL) return -EINVAL;  /* hugetlb pages are not offered */
+    long r = copy_in_str(p, name, uname, sizeof(name));
+    if (r == -ENAMETOOLONG) return -EINVAL;
+    if (r < 0) return r;
+    file_t *f;
+    if ((r = vfs_memfd(name, (flags & 2) != 0, &f))) return r;
+    r = fd_alloc(p, f, 0, flags & 1);
+    if (r < 0) file_put(f);
+    return r;
 }
 
 /* ---- terminals: controlling tty, process groups, job control ---- */
@@ -1101,6 +1137,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return (long)a[1];
     }
     case LINUX_SYS_fcntl: return sys_fcntl(p, a[0], a[1], a[2], a);
+    case LINUX_SYS_memfd_create: return sys_memfd_create(p, a[0], a[1]);
     case LINUX_SYS_flock: {  /* whole-file locks of the open file description */
         file_t *f = fd_file(p, a[0]);
         if (!f || (f->flags & O_PATH)) return -EBADF;
@@ -1272,6 +1309,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         file_t *f = fd_file(p, a[0]);
         if (!f) return -EBADF;
         if ((int64_t)a[1] < 0 || !f->node || (f->flags & O_ACCMODE) == O_RDONLY) return -EINVAL;
+        if ((r = vfs_seals_allow_size(f->node, a[1]))) return r;
         return file_truncate(f->node, a[1]);
     }
     case LINUX_SYS_truncate:

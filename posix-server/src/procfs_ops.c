@@ -270,6 +270,7 @@ static void fd_target(file_t *f, char *out, uint64_t size)
 {
     if (f->pipe) { snprintf(out, size, "pipe:[%lu]", f->pipe->ino); return; }
     if (f->ops) { snprintf(out, size, "anon_inode:%s", f->ops->name); return; }
+    if (f->node && f->node->memfd) { snprintf(out, size, "/memfd:%s (deleted)", f->node->link); return; }
     if (!f->node || vfs_node_path(f->node, out, size) < 0) snprintf(out, size, "(deleted)");
 }
 

@@ -52,7 +52,9 @@ typedef struct vnode {
     const uint8_t *ro_data;        /* regular files from the boot image: contents until first write */
     void *pages;                   /* regular files: written contents, a table of frames (file.c) */
     uint64_t npages;
-    char *link;                    /* symlinks */
+    char *link;                    /* symlinks: the target; memfd files: their name */
+    uint32_t seals;                /* memfd files: F_SEAL_* */
+    uint8_t memfd;                 /* made by memfd_create */
     int refs;                      /* open files, cwds and directory entries holding it */
     uint32_t fs;                   /* the file system it belongs to: its index in vfs_mounts */
     struct pipe *fifo;             /* FIFOs: the pipe while the FIFO is open */
@@ -187,6 +189,15 @@ void *vfs_frame_ptr(uint32_t f);              /* its contents */
 long vnode_frame(vnode_t *n, uint64_t idx, uint32_t *frame);
 /* The one inode of every anon-inode file (mode 0600, no type); a new reference. */
 vnode_t *vfs_anon_inode(void);
+/* memfd_create: an empty regular file in no directory, named name ("memfd:name" in /proc), open
+ * for reading and writing; sealing: F_ADD_SEALS is allowed (else the file is sealed with F_SEAL_SEAL). */
+#define F_SEAL_SEAL 1
+#define F_SEAL_SHRINK 2
+#define F_SEAL_GROW 4
+#define F_SEAL_WRITE 8
+#define F_SEAL_FUTURE_WRITE 16
+long vfs_memfd(const char *name, int sealing, file_t **out);
+long vfs_seals_allow_size(vnode_t *n, uint64_t size);  /* 0, or -EPERM if n's seals forbid that size */
 /* A regular file of size bytes in no directory (shared anonymous memory); one reference. */
 vnode_t *vnode_anon(uint64_t size);
 /* FIFOs: vfs_open of a FIFO makes f, counted as a reader and/or writer. If fifo_need_wait(f), an

@@ -6,7 +6,7 @@
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
 
-enum { EBADF = 9, EAGAIN = 11, ENOMEM = 12, EISDIR = 21, EINVAL = 22, ENOTDIR = 20, ENOSPC = 28, ESPIPE = 29,
+enum { EPERM = 1, EBADF = 9, EAGAIN = 11, ENOMEM = 12, EISDIR = 21, EINVAL = 22, ENOTDIR = 20, ENOSPC = 28, ESPIPE = 29,
        EPIPE = 32, EFBIG = 27, ENXIO = 6 };
 #define PG 4096UL
 #define L1 512UL
@@ -99,6 +99,12 @@ static long own_data(vnode_t *n)
         memcpy(pg, d + off, n->size - off < PG ? n->size - off : PG);
     }
     n->ro_data = 0;
+    return 0;
+}
+
+long vfs_seals_allow_size(vnode_t *n, uint64_t size)
+{
+    if ((size < n->size && (n->seals & F_SEAL_SHRINK)) || (size > n->size && (n->seals & F_SEAL_GROW))) return -EPERM;
     return 0;
 }
 
@@ -340,6 +346,8 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
     if (t == S_IFCHR) return dev_write(n, buf, len);
     if (t != S_IFREG) return -EINVAL;
     uint64_t pos = off ? *off : (f->flags & O_APPEND) ? n->size : f->off;
+    if (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if (len && pos + len > n->size && vfs_seals_allow_size(n, pos + len)) return -EPERM;
     long r = reg_write(n, buf, len, pos);
     if (r > 0 && !off) f->off = pos + (uint64_t)r;
     return r;

@@ -89,6 +89,20 @@ vnode_t *vnode_anon(uint64_t size)
     return n;
 }
 
+static char *str_dup(const char *s, uint64_t len);
+long vfs_memfd(const char *name, int sealing, file_t **out)
+{
+    vnode_t *n = vnode_anon(0);
+    uint64_t len = strlen(name);
+    n->mode = S_IFREG | 0777;  /* unlinked (nlink 0), as Linux's */
+    n->memfd = 1;
+    n->seals = sealing ? 0 : F_SEAL_SEAL;
+    n->link = str_dup(name, len);
+    long r = vfs_open_node(n, O_RDWR, out);
+    vnode_put(n);  /* the open file holds it now */
+    return r;
+}
+
 vnode_t *vfs_anon_inode(void)
 {
     static vnode_t *anon;

@@ -106,6 +106,7 @@ RUN_APPEND := init=/init $(ARGS)
 $(RUN_INITRD): $(B)/rootfs/bin/busybox
 	@rm -rf $(B)/run/root && mkdir -p $(B)/run/root
 	@cp -a $(B)/rootfs/. userland/rootfs/. $(B)/run/root/
+	@mkdir -p $(B)/run/root/lib && cp -L /lib/ld-musl-aarch64.so.1 $(B)/run/root/lib/  # musl's dynamic linker and shared libc
 	@if [ -n "$(EXTRA_ROOT)" ]; then cp -a "$(EXTRA_ROOT)"/. $(B)/run/root/; fi
 	@cd $(B)/run/root && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 > ../rootfs.cpio
 endif

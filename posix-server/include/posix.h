@@ -119,11 +119,6 @@ typedef struct proc {
     uint32_t open_count;          /* the other side's open count when it began */
     int poll_masked;              /* ppoll/pselect6 set a temporary signal mask (saved_mask holds the old) */
     uint64_t wait_info;           /* waitid: where the siginfo goes (0: wait4) */
-    uint64_t wait_ru;             /* wait4/waitid: where the child's struct rusage goes (0: nowhere) */
-    /* usage: this thread's page faults and waits; in the leader, its ended threads' usage and its
-     * waited-for children's (cputime_ops.c) */
-    uint64_t minflt, nvcsw;
-    racc_t acct_dead, acct_children;
     /* job control (in the leader): stopped by a stop signal; what the parent has yet to be told */
     int stopped, stop_sig, report_stop, report_cont;
     /* a thread whose call finished while its process was stopped: answered when it continues */
@@ -151,6 +146,11 @@ typedef struct proc {
     int next_timer_id;
     uint64_t clear_tid;
     char comm[16];
+    uint64_t wait_ru;             /* wait4/waitid: where the child's struct rusage goes (0: nowhere) */
+    /* usage: this thread's page faults and waits; in the leader, its ended threads' usage and its
+     * waited-for children's (cputime_ops.c) */
+    uint64_t minflt, nvcsw;
+    racc_t acct_dead, acct_children;
 } proc_t;
 enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_IO, P_POLL, P_ZOMBIE, P_DEAD };
 /* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
@@ -285,7 +285,7 @@ long cpu_clock_getres(proc_t *p, int64_t clk, uint64_t tsp);
 proc_t *cpu_clock_target(proc_t *p, int64_t clk, int gettime, int *thread, int *which);
 uint64_t cpu_sample(proc_t *t, int thread, int which);  /* that clock's time, ns */
 void cputime_arm(uint64_t left);              /* a CPU timer is left ns of CPU time from expiry */
-uint64_t cputime_next(void);                  /* cntvct when CPU timers are looked at next (0: never) */
+extern uint64_t cputime_at;                   /* cntvct when CPU timers are looked at next (0: never) */
 void cputime_check(void);                     /* the CPU timers that are due expire */
 void cpu_timers_check(void);                  /* the POSIX timers on CPU clocks (timer_ops.c) */
 int posix_spawn_init(const char *path, char *const argv[]);

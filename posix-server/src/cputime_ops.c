@@ -55,11 +55,12 @@ void acct_process(proc_t *g, racc_t *a)
 
 static racc_t acct_gone;  /* every thread that has ended */
 
+/* The thread object is kept for a new thread, which starts from zero: the times are reset as read. */
 void acct_thread_end(proc_t *t)
 {
-    racc_t r;
-    acct_thread(t, &r);
-    racc_add(&t->grp->acct_dead, &r);
+    uint64_t tm[2] = { 0, 0 };
+    psn_tcb_get_times(t->tcb, PSN_TIMES_RESET, tm);
+    racc_t r = { tm[0], tm[1], t->minflt, t->nvcsw };
     racc_add(&acct_gone, &r);
 }
 
@@ -166,7 +167,7 @@ uint64_t cpu_sample(proc_t *t, int thread, int which)
 }
 
 /* ---- when to look at the CPU timers again ---- */
-static uint64_t check_at;   /* cntvct; 0: no CPU timer armed */
+uint64_t cputime_at;        /* cntvct; 0: no CPU timer armed */
 
 static uint64_t ns_to_cnt(uint64_t ns)
 {
@@ -179,10 +180,9 @@ void cputime_arm(uint64_t left)
 {
     if (left < TICK_NS) left = TICK_NS;
     uint64_t at = read_cntvct() + ns_to_cnt(left);
-    if (!check_at || at < check_at) check_at = at;
+    if (!cputime_at || at < cputime_at) cputime_at = at;
 }
 
-uint64_t cputime_next(void) { return check_at; }
 
 /* The CPU interval timers of process g that are due expire (Linux's check_cpu_itimer): the signal
  * goes to the process (SI_KERNEL), and the timer moves on by one interval or stops. */
@@ -203,11 +203,11 @@ static void itimers_check(proc_t *g)
     }
 }
 
-/* Called by the server loop when check_at has passed. */
+/* Called by the server loop when cputime_at has passed. */
 void cputime_check(void)
 {
-    if (!check_at || read_cntvct() < check_at) return;
-    check_at = 0;
+    if (!cputime_at || read_cntvct() < cputime_at) return;
+    cputime_at = 0;
     for (int i = 0; i < MAX_PROCS; i++) {
         proc_t *g = &procs[i];
         if (g->grp != g || g->state == P_FREE || g->state == P_ZOMBIE) continue;

@@ -14,10 +14,7 @@ static proc_t *entry_new(mm_t *mm)
     int idx = (int)(p - procs);
     uint64_t reply = p->reply, cnode = p->cnode, tcb = p->tcb;
     memset(p, 0, sizeof(*p));
-    if (tcb) {
-        uint64_t old[2];
-        psn_tcb_get_times(tcb, PSN_TIMES_RESET, old);  /* a new thread starts with no CPU time */
-    } else {
+    if (!tcb) {
         cnode = obj_new(PSN_OBJ_CNODE, 1);
         tcb = obj_new(PSN_OBJ_TCB, 0);
         reply = slot_alloc();

@@ -273,11 +273,11 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     int handled;
     long r = timer_syscall(p, nr, a, &handled);
     if (handled) return r;
-    r = cputime_syscall(p, nr, a, &handled);
-    if (handled) return r;
     r = ident_syscall(p, nr, a, &handled);
     if (handled) return r;
     r = fd_syscall(p, nr, a, &handled);
+    if (handled) return r;
+    r = cputime_syscall(p, nr, a, &handled);
     if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;
@@ -318,7 +318,7 @@ void posix_timer_tick(void)
 /* The earliest cntvct deadline (0: none); it may be early (see sleep_next), never late. */
 uint64_t posix_next_deadline(void)
 {
-    uint64_t d = sleepers ? sleep_next : 0, t = timers_next(), c = cputime_next();
+    uint64_t d = sleepers ? sleep_next : 0, t = timers_next(), c = cputime_at;
     if (!sleepers) sleep_next = 0;
     if (t && (!d || t < d)) d = t;
     if (c && (!d || c < d)) d = c;

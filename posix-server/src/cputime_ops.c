@@ -61,6 +61,7 @@ void acct_thread_end(proc_t *t)
     uint64_t tm[2] = { 0, 0 };
     psn_tcb_get_times(t->tcb, PSN_TIMES_RESET, tm);
     racc_t r = { tm[0], tm[1], t->minflt, t->nvcsw };
+    racc_add(&t->grp->acct_dead, &r);
     racc_add(&acct_gone, &r);
 }
 

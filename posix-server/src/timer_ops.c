@@ -390,7 +390,9 @@ static long sys_timer_settime(proc_t *p, int64_t id, uint64_t flags, uint64_t un
         if (is_cpu_clock(t->clock)) {
             uint64_t now = cpu_now(t);
             t->expires = flags & TIMER_ABSTIME ? value : add_sat(now, value);
-            cputime_arm(t->expires > now ? t->expires - now : 0);
+            if (t->expires > now) cputime_arm(t->expires - now);
+            else if (t->notify == SIGEV_NONE) cputime_arm(0);
+            else if (cpu_live(t)) expire(t, now);  /* due already: it fires now, as Linux's posix_cpu_timer_set */
         } else if (flags & TIMER_ABSTIME) {
             int rt = t->clock == 0 || t->clock == 8 || t->clock == 11;  /* REALTIME, REALTIME_ALARM, TAI */
             t->expires = !rt ? value : value > REALTIME_OFFSET_NS ? value - REALTIME_OFFSET_NS : 1;

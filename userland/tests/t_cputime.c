@@ -249,9 +249,15 @@ int main(void)
     CHECK(timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &t) == 0 && timer_settime(t, 0, &its, 0) == 0 &&
           spin_until(&usr1_count, 2), "a timer on CLOCK_THREAD_CPUTIME_ID expires");
     timer_delete(t);
+    struct itimerspec past = { { 0, 0 }, { 0, 1 } };
+    n = usr1_count;
+    CHECK(timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &t) == 0 && timer_settime(t, TIMER_ABSTIME, &past, 0) == 0 &&
+          usr1_count == n + 1, "a CPU timer set (TIMER_ABSTIME) to a time already past fires at once");
+    timer_delete(t);
+    n = usr1_count;
     CHECK(timer_create(pc, &ev, &t) == 0, "timer_create on clock_getcpuclockid(getpid())");
     its.it_interval.tv_nsec = 20 * MS;
-    CHECK(timer_settime(t, 0, &its, 0) == 0 && spin_until(&usr1_count, 5), "an interval timer on it expires again and again");
+    CHECK(timer_settime(t, 0, &its, 0) == 0 && spin_until(&usr1_count, n + 3), "an interval timer on it expires again and again");
     timer_delete(t);
     CHECK_ERR(timer_create(~(99999 << 3) | 2, &ev, &t), EINVAL, "timer_create on a missing process's CPU clock: EINVAL");
     return check_failed;

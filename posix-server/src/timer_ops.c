@@ -180,6 +180,7 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
     if (pt->owner != g || pt->serial != si->serial || !pt->queued) return;
     pt->queued = 0;
     pt->pend_on = 0;
+    if (is_cpu_clock(pt->clock) && !cpu_live(pt)) return;  /* its clock's process or thread is gone */
     if (pt->interval) {
         if (is_cpu_clock(pt->clock)) now = cpu_now(pt);
         pt->overrun += (int64_t)forward(pt, now) - 1;

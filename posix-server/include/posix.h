@@ -79,6 +79,9 @@ typedef struct sig_info {
 #define SI_KERNEL 0x80
 #define SI_TIMER (-2)
 
+/* Resource usage: CPU time (ns) and counts, of a thread or summed (acct_*, cputime_ops.c). */
+typedef struct racc { uint64_t utime, stime, minflt, nvcsw; } racc_t;
+
 /*
  * A thread; a process is the group of threads with the same tgid, led by the thread whose pid (its
  * tid) is the tgid. Process-wide state (parent, children, exit status, signal actions) is kept in
@@ -136,12 +139,18 @@ typedef struct proc {
     uint64_t sleep_rem;           /* nanosleep: where the time left goes if a signal ends the sleep */
     /* what the handler's siginfo says of each pending signal (sig_send_info) */
     sig_info_t sinfo[64];
-    /* timers (in the leader): ITIMER_VIRTUAL and ITIMER_PROF as set (value, interval in ns), the next
-     * POSIX timer id; ITIMER_REAL and the POSIX timers are in timer_ops.c's table */
+    /* timers (in the leader): ITIMER_VIRTUAL and ITIMER_PROF (expiry in ns of the process's CPU time,
+     * 0: disarmed; interval in ns), the next POSIX timer id; ITIMER_REAL and the POSIX timers are in
+     * timer_ops.c's table */
     uint64_t cpu_itimer[2][2];
     int next_timer_id;
     uint64_t clear_tid;
     char comm[16];
+    uint64_t wait_ru;             /* wait4/waitid: where the child's struct rusage goes (0: nowhere) */
+    /* usage: this thread's page faults and waits; in the leader, its ended threads' usage and its
+     * waited-for children's (cputime_ops.c) */
+    uint64_t minflt, nvcsw;
+    racc_t acct_dead, acct_children;
 } proc_t;
 enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_IO, P_POLL, P_ZOMBIE, P_DEAD };
 /* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
@@ -195,7 +204,7 @@ long futex_op(proc_t *p, uint64_t a[6]);
 void futex_cancel(proc_t *t);
 long proc_execve(proc_t *p, uint64_t path, uint64_t argv, uint64_t envp);
 long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf);
-long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
+long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts, uint64_t ru);
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
 long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig);
 void proc_reply(proc_t *p, long value);  /* answer a process waiting in a syscall */
@@ -251,7 +260,7 @@ void orphan_check(int pgid);        /* an orphaned group with stopped members: S
 /* identity, sessions, limits, accounting (ident_ops.c) */
 long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 void ident_init(proc_t *child, proc_t *parent);  /* parent NULL: init's defaults */
-long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts);
+long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts, uint64_t ru);
 long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr);
 
 /* syscalls (syscall_ops.c); returns the result, or SYSCALL_NO_REPLY when the caller must wait */
@@ -269,6 +278,24 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si);  /* t takes sig (si: it
 uint64_t time_ns(void);              /* the monotonic clock, ns */
 #define REALTIME_OFFSET_NS (1764000000ULL * 1000000000ULL)  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 uint64_t posix_next_deadline(void);
+/* CPU time and usage (cputime_ops.c) */
+long cputime_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);  /* times, getrusage */
+void acct_thread(proc_t *t, racc_t *a);
+void acct_process(proc_t *g, racc_t *a);      /* live threads and ended ones */
+void acct_thread_end(proc_t *t);
+void acct_all(racc_t *a);                     /* /proc/stat: everything since boot */              /* t ends: its usage goes to its process's */
+void acct_reaped(proc_t *parent, proc_t *c);  /* parent waited for c: c's usage is its children's */
+void acct_child_rusage(proc_t *c, uint64_t ru[18]);
+int is_cpu_clock_id(int64_t clk);             /* CLOCK_PROCESS/THREAD_CPUTIME_ID or a negative id */
+long cpu_clock_gettime(proc_t *p, int64_t clk, uint64_t tsp);
+long cpu_clock_getres(proc_t *p, int64_t clk, uint64_t tsp);
+/* the process or thread a CPU clock names for p (0: none); *which: 0 PROF, 1 VIRT, 2 SCHED */
+proc_t *cpu_clock_target(proc_t *p, int64_t clk, int gettime, int *thread, int *which);
+uint64_t cpu_sample(proc_t *t, int thread, int which);  /* that clock's time, ns */
+void cputime_arm(uint64_t left);              /* a CPU timer is left ns of CPU time from expiry */
+extern uint64_t cputime_at;                   /* cntvct when CPU timers are looked at next (0: never) */
+void cputime_check(void);                     /* the CPU timers that are due expire */
+void cpu_timers_check(void);                  /* the POSIX timers on CPU clocks (timer_ops.c) */
 int posix_spawn_init(const char *path, char *const argv[]);
 void posix_serve(void);  /* the server loop (posix_ipc.c) */
 

@@ -260,7 +260,7 @@ static int wait_match(proc_t *c, int idtype, int64_t id)
  * Reap a zombie child that the selector matches, or wait for one. status (wait4) receives the
  * Linux wait status; info (waitid) a siginfo. Returns the pid, 0 (WNOHANG), -ECHILD, or NO_REPLY.
  */
-static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t info, uint64_t opts)
+static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t info, uint64_t opts, uint64_t ru)
 {
     int children = 0;
     for (int i = 0; i < MAX_PROCS; i++) {
@@ -272,6 +272,11 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
         if (report > 1) {
             int st = report == 2 ? (c->stop_sig << 8) | 0x7f : 0xffff, cpid = c->pid;
             if (status && copy_out(p, status, &st, 4)) return -EFAULT;
+            if (ru) {
+                uint64_t r[18];
+                acct_child_rusage(c, r);
+                if (copy_out(p, ru, r, sizeof(r))) return -EFAULT;
+            }
             if (info) {
                 int32_t si[32] = { 17, 0, report == 2 ? 5 : 6, 0, cpid, (int32_t)c->uid, report == 2 ? c->stop_sig : 18 };
                 if (copy_out(p, info, si, 128)) return -EFAULT;
@@ -281,11 +286,16 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
         }
         int st = c->exit_code, cpid = c->pid;
         if (status && copy_out(p, status, &st, 4)) return -EFAULT;
+        if (ru) {
+            uint64_t r[18];
+            acct_child_rusage(c, r);
+            if (copy_out(p, ru, r, sizeof(r))) return -EFAULT;
+        }
         if (info) {
             int32_t si[32] = { 17, 0, (st & 0x7f) ? 2 : 1, 0, cpid, (int32_t)c->uid, (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff };
             if (copy_out(p, info, si, 128)) return -EFAULT;
         }
-        if (!(info && (opts & WNOWAIT))) c->state = P_FREE;
+        if (!(info && (opts & WNOWAIT))) { acct_reaped(p, c); c->state = P_FREE; }
         return info ? 0 : cpid;
     }
     if (!children) return -ECHILD;
@@ -299,24 +309,25 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
     p->wait_set = (uint64_t)id;
     p->wait_status = status;
     p->wait_info = info;
+    p->wait_ru = ru;
     p->wait_opts = opts;
     return SYSCALL_NO_REPLY;
 }
 
-long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts)
+long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts, uint64_t ru)
 {
     if (opts & ~(1UL | 2UL | 8UL | 0x20000000UL | 0x40000000UL | 0x80000000UL)) return -EINVAL;
-    if (pid == -1) return do_wait(p, 0, 0, status, 0, opts);
-    if (pid > 0) return do_wait(p, 1, pid, status, 0, opts);
-    return do_wait(p, 2, pid == 0 ? p->grp->pgid : -pid, status, 0, opts);
+    if (pid == -1) return do_wait(p, 0, 0, status, 0, opts, ru);
+    if (pid > 0) return do_wait(p, 1, pid, status, 0, opts, ru);
+    return do_wait(p, 2, pid == 0 ? p->grp->pgid : -pid, status, 0, opts, ru);
 }
 
-long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts)
+long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts, uint64_t ru)
 {
     if (idtype > 2 || !(opts & WEXITED) || (opts & ~(WNOHANG | 2UL | WEXITED | 8UL | WNOWAIT | 0x20000000UL | 0x40000000UL | 0x80000000UL)))
         return -EINVAL;
     if (!info) return -EFAULT;
-    return do_wait(p, (int)idtype, (int64_t)(int)id, 0, info, opts);
+    return do_wait(p, (int)idtype, (int64_t)(int)id, 0, info, opts, ru);
 }
 
 /* A child process became a zombie: answer a thread of its parent that waits for it. */
@@ -326,7 +337,7 @@ static void child_exited(proc_t *c)
         proc_t *w = &procs[i];
         if (w->state != P_WAIT || w->tgid != c->ppid || !wait_match(c, w->wait_pid, (int64_t)w->wait_set)) continue;
         w->state = P_RUN;
-        long r = do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts);
+        long r = do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts, w->wait_ru);
         if (r == SYSCALL_NO_REPLY) continue;  /* nothing it waits for (a stop it did not ask about) */
         proc_reply(w, r);
         return;
@@ -339,6 +350,7 @@ static void thread_teardown(proc_t *t)
     if (t->wake_at) { sleepers--; t->wake_at = 0; }
     fd_wait_cancel(t, 0);
     psn_tcb_suspend(t->tcb);
+    acct_thread_end(t);
     psn_cnode_delete(PSN_CAP_CNODE, t->reply);  /* an unanswered call of a waiting thread */
     if (t->clear_tid) {
         int zero = 0;

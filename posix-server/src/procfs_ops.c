@@ -152,9 +152,13 @@ static void sig_sets(proc_t *g, proc_t *t, uint64_t s[4])
 }
 
 
-/* /proc/<pid>/stat: the 52 fields of proc(5), for thread t of process g. */
-static void put_stat(proc_t *g, proc_t *t)
+/* /proc/<pid>/stat: the 52 fields of proc(5), for thread t of process g; whole: the process's usage
+ * (/proc/<pid>/stat), else the thread's (task/<tid>/stat). */
+static void put_stat(proc_t *g, proc_t *t, int whole)
 {
+    racc_t u;
+    if (whole) acct_process(g, &u); else acct_thread(t, &u);
+    const uint64_t tick = 1000000000ULL / 100;  /* USER_HZ */
     mm_t *mm = g->state == P_ZOMBIE ? 0 : g->mm;
     uint64_t sg[4], startcode = 0, endcode = 0, startdata = 0, enddata = 0;
     sig_sets(g, t, sg);
@@ -167,8 +171,9 @@ static void put_stat(proc_t *g, proc_t *t)
     char s = state_of(g, t);
     int tpgid;
     uint64_t tty = ctty_dev(g, &tpgid);
-    put("%d (%s) %c %d %d %d %d %d 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 %lu %lu %lu %lu ",
-        t->pid, t->comm, s, g->ppid, g->pgid, g->sid, (int)tty, tpgid, threads_of(g),
+    put("%d (%s) %c %d %d %d %d %d 4194304 %lu %lu 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu %lu ",
+        t->pid, t->comm, s, g->ppid, g->pgid, g->sid, (int)tty, tpgid, u.minflt, g->acct_children.minflt,
+        u.utime / tick, u.stime / tick, g->acct_children.utime / tick, g->acct_children.stime / tick, threads_of(g),
         t->start_time / (read_cntfrq() / 100), vm_size(mm), rss_pages(mm), g->rlim[5][0]);
     put("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
         startcode, endcode, mm ? mm->start_stack : 0, sg[0], sg[1], sg[2], sg[3],
@@ -283,7 +288,7 @@ static void fill_pid(proc_t *g, proc_t *t0)
     mm_t *mm = g->state == P_ZOMBIE ? 0 : g->mm;
     snprintf(dir, sizeof(dir), "/proc/%d", t0->pid);
     mkdir_as(dir, 0555, uid, gid);
-    put_stat(g, t0);
+    put_stat(g, t0, 1);
     snprintf(path, sizeof(path), "%s/stat", dir); write_file_as(path, 0444, uid, gid);
     put_status(g, t0);
     snprintf(path, sizeof(path), "%s/status", dir); write_file_as(path, 0444, uid, gid);
@@ -344,7 +349,7 @@ static void fill_pid(proc_t *g, proc_t *t0)
         if (t->grp != g || !alive(t) || (t->state == P_ZOMBIE && t != g)) continue;
         snprintf(path, sizeof(path), "%s/task/%d", dir, t->pid);
         mkdir_as(path, 0555, uid, gid);
-        put_stat(g, t);
+        put_stat(g, t, 0);
         snprintf(path, sizeof(path), "%s/task/%d/stat", dir, t->pid); write_file_as(path, 0444, uid, gid);
         put_status(g, t);
         snprintf(path, sizeof(path), "%s/task/%d/status", dir, t->pid); write_file_as(path, 0444, uid, gid);
@@ -385,8 +390,11 @@ static void system_files(proc_t *caller)
         "CPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n");
     write_file("/proc/cpuinfo");
     uint64_t ticks = ticks_now();
-    put("cpu  0 0 0 %lu 0 0 0 0 0 0\ncpu0 0 0 0 %lu 0 0 0 0 0 0\nbtime 1764000000\nprocesses %d\nprocs_running 1\nprocs_blocked 0\n",
-        ticks, ticks, n);
+    racc_t all;
+    acct_all(&all);  /* user, system (with this server's own time) and idle time, in clock ticks */
+    uint64_t us = all.utime / 10000000, sy = all.stime / 10000000, idle = ticks > us + sy ? ticks - us - sy : 0;
+    put("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\ncpu0 %lu 0 %lu %lu 0 0 0 0 0 0\nbtime 1764000000\nprocesses %d\n"
+        "procs_running 1\nprocs_blocked 0\n", us, sy, idle, us, sy, idle, n);
     write_file("/proc/stat");
     put("nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
     write_file("/proc/filesystems");

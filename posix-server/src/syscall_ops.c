@@ -88,6 +88,7 @@ static uint64_t ns_now(void) { return time_ns(); }
 
 static long sys_clock_gettime(proc_t *p, uint64_t clk, uint64_t tsp)
 {
+    if (is_cpu_clock_id((int32_t)clk)) return cpu_clock_gettime(p, (int32_t)clk, tsp);
     if (clk > 11) return -EINVAL;
     uint64_t ns = ns_now();
     if (clk == 0 || clk == 8 || clk == 11) ns += 1764000000ULL * 1000000000ULL; /* REALTIME: an epoch offset */
@@ -185,6 +186,7 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     case LINUX_SYS_clock_gettime: return sys_clock_gettime(p, a[0], a[1]);
     case LINUX_SYS_clock_getres: {
         uint64_t ts[2] = { 0, 1 };
+        if (is_cpu_clock_id((int32_t)a[0])) return cpu_clock_getres(p, (int32_t)a[0], a[1]);
         if (a[0] > 11) return -EINVAL;
         return a[1] ? copy_out(p, a[1], ts, 16) : 0;
     }
@@ -216,7 +218,7 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     case LINUX_SYS_rt_sigprocmask: return sys_rt_sigprocmask(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_clone: return proc_clone(p, a);
     case LINUX_SYS_execve: return proc_execve(p, a[0], a[1], a[2]);
-    case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2]);
+    case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2], a[3]);
     case LINUX_SYS_kill: return proc_kill(p, (int64_t)a[0], a[1]);
     case LINUX_SYS_rt_sigreturn: return sig_return(p, sp_at_syscall);
     case LINUX_SYS_sigaltstack: return sig_altstack(p, a[0], a[1], sp_at_syscall);
@@ -280,6 +282,8 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     if (handled) return r;
     r = epoll_syscall(p, nr, a, &handled);
     if (handled) return r;
+    r = cputime_syscall(p, nr, a, &handled);
+    if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;
         printf("posix-server: unimplemented syscall %s (%lu): ENOSYS\n", syscall_names[nr] ? syscall_names[nr] : "?", nr);
@@ -314,17 +318,19 @@ void posix_timer_tick(void)
     }
     timers_fire();
     timerfd_expire(time_ns());
+    cputime_check();
 }
 
 /* The earliest cntvct deadline (0: none); it may be early (see sleep_next), never late. */
 uint64_t posix_next_deadline(void)
 {
-    uint64_t d = sleepers ? sleep_next : 0, t = timers_next(), tfd = timerfd_next();
+    uint64_t d = sleepers ? sleep_next : 0, t = timers_next(), c = cputime_at, tfd = timerfd_next();
     if (!sleepers) sleep_next = 0;
     if (t && (!d || t < d)) d = t;
+    if (c && (!d || c < d)) d = c;
     if (tfd) {  /* ns to cntvct, rounded up: never early */
-        uint64_t f = read_cntfrq(), c = tfd / NS_PER_S * f + (tfd % NS_PER_S * f + NS_PER_S - 1) / NS_PER_S;
-        if (!d || c < d) d = c;
+        uint64_t f = read_cntfrq(), v = tfd / NS_PER_S * f + (tfd % NS_PER_S * f + NS_PER_S - 1) / NS_PER_S;
+        if (!d || v < d) d = v;
     }
     return d;
 }

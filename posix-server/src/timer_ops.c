@@ -6,8 +6,10 @@
  *
  * As on Linux, a timer that expired is not armed again until its signal is taken (dequeued):
  * timer_dequeued moves it on by whole intervals past now, and for a POSIX timer the intervals it
- * missed are its overrun (si_overrun, timer_getoverrun). ITIMER_VIRTUAL and ITIMER_PROF, and POSIX
- * timers on the CPU-time clocks, keep what they are set to but never expire: CPU time is not counted.
+ * missed are its overrun (si_overrun, timer_getoverrun).
+ *
+ * ITIMER_VIRTUAL, ITIMER_PROF and POSIX timers on CPU clocks expire in CPU time (cputime_ops.c):
+ * their expiry is in ns of their clock, looked at when cputime_check says.
  */
 #include "posix.h"
 
@@ -36,6 +38,8 @@ typedef struct ktimer {
     int64_t overrun_last;   /* timer_getoverrun: those of the last signal taken */
     uint64_t serial;        /* new at each timer_settime: a signal from before does not re-arm it */
     uint64_t first_serial;  /* the serial when it was created: older signals are another timer's */
+    proc_t *cpu_of;         /* a CPU clock's process (leader) or thread, */
+    int cpu_pid, cpu_thread, cpu_which;  /* its pid, whether a thread's, which (cpu_sample) */
 } ktimer_t;
 
 static ktimer_t timers[MAX_TIMERS];
@@ -49,7 +53,7 @@ uint64_t time_ns(void)
     return t / f * NS + t % f * NS / f;
 }
 
-static int is_cpu_clock(int clk) { return clk == 2 || clk == 3; }
+static int is_cpu_clock(int clk) { return clk == 2 || clk == 3 || clk < 0; }
 static int armed(const ktimer_t *t)
 {
     return t->owner && t->expires && !t->queued && t->notify != SIGEV_NONE && !is_cpu_clock(t->clock);
@@ -80,6 +84,15 @@ uint64_t timers_next(void)
     uint64_t f = read_cntfrq();  /* rounded up: never early */
     return next_ns / NS * f + (next_ns % NS * f + NS - 1) / NS;
 }
+
+/* A CPU timer's clock still has its process or thread; its time now (ns). */
+static int cpu_live(const ktimer_t *t)
+{
+    proc_t *c = t->cpu_of;
+    if (!c || c->pid != t->cpu_pid || c->state == P_FREE || c->state == P_ZOMBIE) return 0;
+    return !t->cpu_thread || live_thread(c);
+}
+static uint64_t cpu_now(const ktimer_t *t) { return cpu_live(t) ? cpu_sample(t->cpu_of, t->cpu_thread, t->cpu_which) : 0; }
 
 /* Move t's expiry past now by whole intervals; returns how many. */
 static uint64_t forward(ktimer_t *t, uint64_t now)
@@ -120,6 +133,7 @@ static void expire(ktimer_t *t, uint64_t now)
     if (t->interval) {
         t->queued = 0;
         t->overrun += (int64_t)forward(t, now);
+        if (is_cpu_clock(t->clock)) cputime_arm(t->expires - now);
     } else {
         t->queued = 0;
         t->expires = 0;
@@ -132,6 +146,20 @@ void timers_fire(void)
     for (int i = 0; i < MAX_TIMERS; i++)
         if (armed(&timers[i]) && timers[i].expires <= now) expire(&timers[i], now);
     dirty = 1;
+}
+
+/* The POSIX timers on CPU clocks that are due expire; the others are looked at again in time. */
+void cpu_timers_check(void)
+{
+    for (int i = MAX_PROCS; i < MAX_TIMERS; i++) {
+        ktimer_t *t = &timers[i];
+        if (!t->owner || !is_cpu_clock(t->clock) || !t->expires || t->queued || !cpu_live(t)) continue;
+        uint64_t now = cpu_now(t);
+        if (t->expires > now) { cputime_arm(t->expires - now); continue; }
+        if (t->notify == SIGEV_NONE) { if (t->interval) forward(t, now); else t->expires = 0; }
+        else expire(t, now);
+        if (t->expires && !t->queued) cputime_arm(t->expires > now ? t->expires - now : 0);
+    }
 }
 
 void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
@@ -152,8 +180,11 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
     if (pt->owner != g || pt->serial != si->serial || !pt->queued) return;
     pt->queued = 0;
     pt->pend_on = 0;
+    if (is_cpu_clock(pt->clock) && !cpu_live(pt)) return;  /* its clock's process or thread is gone */
     if (pt->interval) {
+        if (is_cpu_clock(pt->clock)) now = cpu_now(pt);
         pt->overrun += (int64_t)forward(pt, now) - 1;
+        if (is_cpu_clock(pt->clock)) cputime_arm(pt->expires - now);
         pt->overrun_last = pt->overrun;
         pt->overrun = 0;
         int64_t o = (int64_t)si->b + pt->overrun_last;
@@ -188,9 +219,14 @@ void timers_exit(proc_t *g)
 /* which's value and interval in ns (value: the time left) */
 static void itimer_get(proc_t *g, int which, uint64_t *value, uint64_t *interval)
 {
-    if (which != ITIMER_REAL) {
-        *value = g->cpu_itimer[which - 1][0];
+    if (which != ITIMER_REAL) {  /* Linux's get_cpu_itimer: the CPU time left; a tick when overdue */
+        uint64_t exp = g->cpu_itimer[which - 1][0];
         *interval = g->cpu_itimer[which - 1][1];
+        *value = 0;
+        if (exp) {
+            uint64_t now = cpu_sample(g, 0, which == 1 ? 1 : 0);
+            *value = exp < now ? NS / 250 : exp - now;
+        }
         return;
     }
     ktimer_t *it = &timers[g - procs];
@@ -226,9 +262,11 @@ static long sys_setitimer(proc_t *p, int which, uint64_t unew, uint64_t uold)
     proc_t *g = p->grp;
     uint64_t ov, oi, value = tv_ns(&nv[2], 1000), interval = tv_ns(&nv[0], 1000);
     itimer_get(g, which, &ov, &oi);
-    if (which != ITIMER_REAL) {  /* kept, never expire */
-        g->cpu_itimer[which - 1][0] = value;
+    if (which != ITIMER_REAL) {  /* Linux's set_cpu_itimer: a tick later than asked, in CPU time */
+        uint64_t now = cpu_sample(g, 0, which == 1 ? 1 : 0);
+        g->cpu_itimer[which - 1][0] = value ? add_sat(now, add_sat(value, NS / 250)) : 0;
         g->cpu_itimer[which - 1][1] = interval;
+        if (value) cputime_arm(value + NS / 250);
     } else {
         ktimer_t *it = &timers[g - procs];
         timer_free(it);
@@ -293,9 +331,13 @@ static long sys_timer_create(proc_t *p, int64_t clk, uint64_t usev, uint64_t uid
     }
     int32_t out = id;
     if (copy_out(p, uid, &out, 4)) { memset(t, 0, sizeof(*t)); return -EFAULT; }
-    /* the clock's own checks come last, as Linux's kc->timer_create: another process's or thread's
-     * CPU clock (a negative id) is not served; the alarm clocks need CAP_WAKE_ALARM */
-    if (clk < 0) { memset(t, 0, sizeof(*t)); return -EINVAL; }
+    /* the clock's own checks come last, as Linux's kc->timer_create: a CPU clock must name a process
+     * or a thread of the caller's (pid_for_clock); the alarm clocks need CAP_WAKE_ALARM */
+    if (is_cpu_clock((int)clk)) {
+        t->cpu_of = cpu_clock_target(p, clk, 0, &t->cpu_thread, &t->cpu_which);
+        if (!t->cpu_of) { memset(t, 0, sizeof(*t)); return -EINVAL; }
+        t->cpu_pid = t->cpu_of->pid;
+    }
     if ((clk == 8 || clk == 9) && g->euid) { memset(t, 0, sizeof(*t)); return -EPERM; }
     t->owner = g;
     t->id = id;
@@ -311,7 +353,14 @@ static void timer_get(ktimer_t *t, int64_t out[4])
     if (!t->expires) return;
     out[0] = (int64_t)(t->interval / NS);
     out[1] = (int64_t)(t->interval % NS);
-    if (is_cpu_clock(t->clock)) { out[2] = (int64_t)(t->expires / NS); out[3] = (int64_t)(t->expires % NS); return; }
+    if (t->queued && !t->interval && is_cpu_clock(t->clock)) return;  /* a one-shot timer that expired */
+    if (is_cpu_clock(t->clock)) {  /* the CPU time left; 1 ns when due (Linux's posix_cpu_timer_get) */
+        uint64_t now = cpu_now(t);
+        if (now >= t->expires) { out[3] = 1; return; }
+        out[2] = (int64_t)((t->expires - now) / NS);
+        out[3] = (int64_t)((t->expires - now) % NS);
+        return;
+    }
     int none = t->notify == SIGEV_NONE;
     if (t->queued && !t->interval) return;  /* a one-shot timer that expired */
     uint64_t now = time_ns(), exp = t->expires;
@@ -339,8 +388,13 @@ static long sys_timer_settime(proc_t *p, int64_t id, uint64_t flags, uint64_t un
     uint64_t value = tv_ns(&nv[2], 1);
     if (value) {
         t->interval = tv_ns(&nv[0], 1);
-        if (is_cpu_clock(t->clock)) t->expires = value;
-        else if (flags & TIMER_ABSTIME) {
+        if (is_cpu_clock(t->clock)) {
+            uint64_t now = cpu_now(t);
+            t->expires = flags & TIMER_ABSTIME ? value : add_sat(now, value);
+            if (t->expires > now) cputime_arm(t->expires - now);
+            else if (t->notify == SIGEV_NONE) cputime_arm(0);
+            else if (cpu_live(t)) expire(t, now);  /* due already: it fires now, as Linux's posix_cpu_timer_set */
+        } else if (flags & TIMER_ABSTIME) {
             int rt = t->clock == 0 || t->clock == 8 || t->clock == 11;  /* REALTIME, REALTIME_ALARM, TAI */
             t->expires = !rt ? value : value > REALTIME_OFFSET_NS ? value - REALTIME_OFFSET_NS : 1;
         } else t->expires = add_sat(time_ns(), value);

@@ -100,6 +100,13 @@ long decode_tcb(invocation_t *inv)
         }
         return 0;
     }
+    case PSN_M_TCB_GET_TIMES:
+        if (mr[0] & ~(word_t)PSN_TIMES_RESET) return -EINVAL;
+        inv->out[0] = t->utime * (1000000000UL / CONFIG_TICK_HZ);
+        inv->out[1] = t->stime * (1000000000UL / CONFIG_TICK_HZ);
+        inv->out_len = 2;
+        if (mr[0] & PSN_TIMES_RESET) t->utime = t->stime = 0;
+        return 0;
     case PSN_M_TCB_RESUME:
         if (!t->vspace || !t->cspace.slots) return -EINVAL;
         if (t->state == TS_INACTIVE) sched_wake(t);

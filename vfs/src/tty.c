@@ -11,7 +11,7 @@
 
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
-enum { EIO = 5, ENXIO = 6, EAGAIN = 11, ENOSPC = 28, EINVAL = 22, ESPIPE = 29 };
+enum { EIO = 5, ENXIO = 6, EAGAIN = 11, EBUSY = 16, ENOSPC = 28, EINVAL = 22, ESPIPE = 29 };
 
 tty_t console_tty;
 static uint8_t console_line[4096], console_q[8192];
@@ -58,26 +58,97 @@ static void out_raw(tty_t *t, const void *s, uint64_t n)
     vfs_event(t);
 }
 
-static int onlcr(tty_t *t) { return (t->oflag & OPOST) && (t->oflag & ONLCR); }
+static int is_cntrl(uint8_t c) { return c < 32 || c == 127; }
 
-static void out_char(tty_t *t, uint8_t c)
+/* The packet-mode status the master has yet to read: set and clear bits (only in packet mode). */
+static void pkt_status(tty_t *t, uint8_t set, uint8_t clear)
 {
-    if (c == '\n' && onlcr(t)) out_raw(t, "\r\n", 2);
+    if (!is_pty(t) || !t->packet) return;
+    t->pktstatus = (uint8_t)((t->pktstatus & ~clear) | set);
+    vfs_event(t);
+}
+
+/*
+ * c as OPOST makes it (Linux's do_output_char): the bytes (at most 8) go to o, their count is
+ * returned; the column follows (ONLCR, OCRNL, ONOCR, ONLRET, OLCUC, XTABS, backspace).
+ */
+static int opost(tty_t *t, uint8_t c, uint8_t *o)
+{
+    uint32_t o_ = t->oflag;
+    switch (c) {
+    case '\n':
+        if (o_ & ONLRET) t->column = 0;
+        if (o_ & ONLCR) { t->canon_column = t->column = 0; o[0] = '\r'; o[1] = '\n'; return 2; }
+        t->canon_column = t->column;
+        break;
+    case '\r':
+        if ((o_ & ONOCR) && !t->column) return 0;
+        if (o_ & OCRNL) { c = '\n'; if (o_ & ONLRET) t->canon_column = t->column = 0; break; }
+        t->canon_column = t->column = 0;
+        break;
+    case '\t': {
+        int n = 8 - (int)(t->column & 7);
+        t->column += (uint32_t)n;
+        if ((o_ & TABDLY) != XTABS) break;
+        memset(o, ' ', (uint64_t)n);
+        return n;
+    }
+    case '\b':
+        if (t->column) t->column--;
+        break;
+    default:
+        if (is_cntrl(c)) break;
+        if ((o_ & OLCUC) && c >= 'a' && c <= 'z') c = (uint8_t)(c - 32);
+        t->column++;
+    }
+    o[0] = c;
+    return 1;
+}
+
+/* ---- echo (Linux's echo_char_raw, echo_char) ---- */
+static void echo_raw(tty_t *t, uint8_t c)
+{
+    uint8_t o[8];
+    if (t->oflag & OPOST) out_raw(t, o, (uint64_t)opost(t, c, o));
     else out_raw(t, &c, 1);
 }
 
+/* a control character as ^X under ECHOCTL (not a tab), else as it is */
 static void echo_char(tty_t *t, uint8_t c)
 {
-    if (!(t->lflag & ECHO)) {
-        if (c == '\n' && (t->lflag & ECHONL) && (t->lflag & ICANON)) out_char(t, c);
-        return;
-    }
-    if ((c < 32 || c == 127) && c != '\n' && c != '\t' && (t->lflag & ECHOCTL)) {
+    if ((t->lflag & ECHOCTL) && is_cntrl(c) && c != '\t') {
         uint8_t b[2] = { '^', (uint8_t)(c ^ 0100) };
         out_raw(t, b, 2);
+        t->column += 2;
     } else {
-        out_char(t, c);
+        echo_raw(t, c);
     }
+}
+
+/* ECHOPRT: the "/" that closes the erased characters */
+static void finish_erasing(tty_t *t)
+{
+    if (!t->erasing) return;
+    echo_raw(t, '/');
+    t->erasing = 0;
+}
+
+/* ---- flow control ---- */
+/* Output of one side stops (^S, TCOOFF): its writers wait; a master in packet mode is told. */
+static void stop_output(tty_t *t, int side)
+{
+    if (t->flow[side].stopped) return;
+    t->flow[side].stopped = 1;
+    if (!side) pkt_status(t, TIOCPKT_STOP, TIOCPKT_START);
+}
+
+/* Output of one side starts again (^Q, IXANY, TCOON), unless TCOOFF stopped it. */
+static void start_output(tty_t *t, int side)
+{
+    if (!t->flow[side].stopped || t->flow[side].tco) return;
+    t->flow[side].stopped = 0;
+    if (!side) pkt_status(t, TIOCPKT_START, TIOCPKT_STOP);
+    vfs_event(t);
 }
 
 /* ---- input ---- */
@@ -87,6 +158,9 @@ static int push(tty_t *t, uint8_t c)
     t->q[(t->qhead + t->qlen++) % t->qcap] = c;
     return 1;
 }
+
+/* c is the special character i (a c_cc entry of 0 is disabled, as _POSIX_VDISABLE on Linux) */
+static int is_cc(tty_t *t, int i, uint8_t c) { return c && t->cc[i] == c; }
 
 /* canonical mode: the lengths of the complete lines in q, oldest first (0: an end of file) */
 #define LQ (sizeof(((tty_t *)0)->lq) / sizeof(((tty_t *)0)->lq[0]))
@@ -105,82 +179,171 @@ static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->
 
 static int word_char(uint8_t c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_'; }
 
-static void erase_one(tty_t *t)
+/* The echo of erasing x, the character before the end of the line (erase is VERASE's echo without ECHOE). */
+static void echo_erased(tty_t *t, uint8_t x, int erase)
 {
-    t->llen--;
-    if (t->lflag & ECHO) out_raw(t, "\b \b", 3);
+    if (t->lflag & ECHOPRT) {
+        if (!t->erasing) { echo_raw(t, '\\'); t->erasing = 1; }
+        echo_char(t, x);
+    } else if (erase && !(t->lflag & ECHOE)) {
+        echo_char(t, t->cc[VERASE]);
+    } else if (x == '\t') {  /* back to where the tab began: count the columns since the line or the last tab */
+        uint32_t n = 0;
+        int after_tab = 0;
+        for (uint64_t i = t->llen; i-- > 0;) {
+            uint8_t y = t->line[i];
+            if (y == '\t') { after_tab = 1; break; }
+            n += is_cntrl(y) ? ((t->lflag & ECHOCTL) ? 2 : 0) : 1;
+        }
+        if (!after_tab) n += t->canon_column;
+        for (uint32_t k = 8 - (n & 7); k; k--) {
+            out_raw(t, "\b", 1);
+            if (t->column) t->column--;
+        }
+    } else {
+        int cols = is_cntrl(x) ? ((t->lflag & ECHOCTL) ? 2 : 0) : 1;
+        while (cols--) { echo_raw(t, '\b'); echo_raw(t, ' '); echo_raw(t, '\b'); }
+    }
 }
 
-/* One character of input: from the UART, or written to the master. */
+/* VERASE, VWERASE (back over blanks, then over a word: letters, digits, _) or VKILL in the line being
+ * edited, echoed as ECHOE, ECHOK, ECHOKE and ECHOPRT say (Linux's eraser). */
+static void erase_input(tty_t *t, uint8_t c)
+{
+    int erase = is_cc(t, VERASE, c), word = !erase && is_cc(t, VWERASE, c), echo = (t->lflag & ECHO) != 0;
+    if (!t->llen) return;
+    if (!erase && !word) {  /* kill */
+        if (!echo) { t->llen = 0; return; }
+        if ((t->lflag & (ECHOK | ECHOKE | ECHOE)) != (ECHOK | ECHOKE | ECHOE)) {
+            t->llen = 0;
+            finish_erasing(t);
+            echo_char(t, c);
+            if (t->lflag & ECHOK) echo_raw(t, '\n');
+            return;
+        }
+    }
+    int seen = 0;
+    while (t->llen) {
+        uint8_t x = t->line[t->llen - 1];
+        if (word) {
+            if (word_char(x)) seen = 1;
+            else if (seen) break;
+        }
+        t->llen--;
+        if (echo) echo_erased(t, x, erase);
+        if (erase) break;
+    }
+    if (!t->llen && echo) finish_erasing(t);
+}
+
+/* An ordinary character: echoed, then into the line (canonical) or the queue. nl: a newline made
+ * by ICRNL, echoed as a newline (a newline that came as it is echoes as ^J under ECHOCTL). */
+static void put_char(tty_t *t, uint8_t c, int nl)
+{
+    int canon = (t->lflag & ICANON) != 0;
+    if (t->lflag & ECHO) {
+        finish_erasing(t);
+        if (nl) echo_raw(t, '\n');
+        else {
+            if (canon && !t->llen) t->canon_column = t->column;
+            echo_char(t, c);
+        }
+    }
+    if (canon) {
+        if (t->llen < t->lcap - 1) t->line[t->llen++] = c;
+    } else if (push(t, c)) {
+        t->rx++;
+        vfs_event(t);
+    }
+}
+
+/* c ends the line (newline, VEOF, VEOL, VEOL2); VEOF itself is not part of it */
+static void end_line(tty_t *t, uint8_t c, int eof)
+{
+    if (!eof) t->line[t->llen++] = c;  /* the line keeps room for it */
+    commit_line(t);
+}
+
+/* Canonical mode's special characters: 1 if c was one (and is done with). */
+static int canon_char(tty_t *t, uint8_t c)
+{
+    uint32_t l = t->lflag;
+    int ext = (l & IEXTEN) != 0;
+    if (is_cc(t, VERASE, c) || is_cc(t, VKILL, c) || (ext && is_cc(t, VWERASE, c))) { erase_input(t, c); return 1; }
+    if (ext && is_cc(t, VLNEXT, c)) {
+        t->lnext = 1;
+        if (l & ECHO) {
+            finish_erasing(t);
+            if (l & ECHOCTL) { echo_raw(t, '^'); echo_raw(t, '\b'); }
+        }
+        return 1;
+    }
+    if (ext && (l & ECHO) && is_cc(t, VREPRINT, c)) {
+        finish_erasing(t);
+        echo_char(t, c);
+        echo_raw(t, '\n');
+        for (uint64_t i = 0; i < t->llen; i++) echo_char(t, t->line[i]);
+        return 1;
+    }
+    if (c == '\n') {
+        if (l & (ECHO | ECHONL)) echo_raw(t, '\n');
+        end_line(t, c, 0);
+        return 1;
+    }
+    if (is_cc(t, VEOF, c)) { end_line(t, c, 1); return 1; }
+    if (is_cc(t, VEOL, c) || (ext && is_cc(t, VEOL2, c))) {
+        if (l & ECHO) {
+            if (!t->llen) t->canon_column = t->column;
+            echo_char(t, c);
+        }
+        end_line(t, c, 0);
+        return 1;
+    }
+    return 0;
+}
+
+/* ISIG: ^C ^\ ^Z signal the foreground group and flush the input (unless NOFLSH); 1 if c was one. */
+static int signal_char(tty_t *t, uint8_t c)
+{
+    int sig = is_cc(t, VINTR, c) ? 2 : is_cc(t, VQUIT, c) ? 3 : is_cc(t, VSUSP, c) ? 20 : 0;
+    if (!sig) return 0;
+    tty_signal_fg(t, sig);
+    if (!(t->lflag & NOFLSH)) {
+        flush_input(t);
+        pkt_status(t, TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE, 0);
+    }
+    if (t->iflag & IXON) start_output(t, 0);
+    if (t->lflag & ECHO) echo_char(t, c);
+    vfs_event(t);
+    return 1;
+}
+
+/* One character of input: from the UART, or written to the master (Linux's n_tty receive path). */
 void tty_input(tty_t *t, uint8_t c)
 {
-    if (t->iflag & 040) c &= 0x7f;  /* ISTRIP */
-    if (t->lnext) {  /* after ^V: an ordinary character of the line */
+    if (t->iflag & ISTRIP) c &= 0x7f;
+    if ((t->iflag & IUCLC) && (t->lflag & IEXTEN) && c >= 'A' && c <= 'Z') c = (uint8_t)(c + 32);
+    if (t->lnext) {  /* after ^V: an ordinary character */
         t->lnext = 0;
-        if (t->lflag & ECHO) out_raw(t, "\b", 1);
-        if (t->llen < t->lcap - 1) t->line[t->llen++] = c;
-        echo_char(t, c);
+        if ((t->iflag & (IXON | IXANY)) == (IXON | IXANY)) start_output(t, 0);
+        put_char(t, c, 0);
         return;
     }
+    if (t->iflag & IXON) {
+        if (is_cc(t, VSTART, c)) { start_output(t, 0); return; }
+        if (is_cc(t, VSTOP, c)) { stop_output(t, 0); return; }
+    }
+    if ((t->lflag & ISIG) && signal_char(t, c)) return;
+    if ((t->iflag & (IXON | IXANY)) == (IXON | IXANY)) start_output(t, 0);
+    int nl = 0;
     if (c == '\r') {
         if (t->iflag & IGNCR) return;
-        if (t->iflag & ICRNL) c = '\n';
+        if (t->iflag & ICRNL) c = '\n', nl = 1;
     } else if (c == '\n' && (t->iflag & INLCR)) {
         c = '\r';
     }
-    if (t->lflag & ISIG) {
-        int sig = c == t->cc[VINTR] ? 2 : c == t->cc[VQUIT] ? 3 : c == t->cc[VSUSP] ? 20 : 0;
-        if (sig) {
-            tty_signal_fg(t, sig);
-            if (!(t->lflag & NOFLSH)) { flush_input(t); if (is_pty(t)) t->mlen = 0; }
-            echo_char(t, c);
-            vfs_event(t);
-            return;
-        }
-    }
-    if (!(t->lflag & ICANON)) {
-        if (!push(t, c)) return;
-        echo_char(t, c);
-        vfs_event(t);
-        return;
-    }
-    if (c == t->cc[VERASE] || c == 8) {
-        if (t->llen) erase_one(t);
-        return;
-    }
-    if (c == t->cc[VKILL]) {
-        while (t->llen) erase_one(t);
-        return;
-    }
-    if (t->lflag & IEXTEN) {
-        if (c == t->cc[VWERASE]) {  /* ^W: back over blanks, then over a word (letters, digits, _) */
-            int seen = 0;
-            while (t->llen) {
-                if (word_char(t->line[t->llen - 1])) seen = 1;
-                else if (seen) break;
-                erase_one(t);
-            }
-            return;
-        }
-        if (c == t->cc[VLNEXT]) {   /* ^V: the next character as it is */
-            t->lnext = 1;
-            if ((t->lflag & ECHO) && (t->lflag & ECHOCTL)) out_raw(t, "^", 1);
-            return;
-        }
-        if (c == t->cc[VREPRINT] && (t->lflag & ECHO)) {  /* ^R: the line again */
-            echo_char(t, c);
-            out_char(t, '\n');
-            out_raw(t, t->line, t->llen);
-            return;
-        }
-    }
-    if (c == t->cc[VEOF]) {
-        commit_line(t);
-        return;
-    }
-    if (t->llen < t->lcap - 1 || c == '\n') t->line[t->llen++] = c;
-    echo_char(t, c);
-    if (c == '\n') commit_line(t);
+    if ((t->lflag & ICANON) && canon_char(t, c)) return;
+    put_char(t, c, nl);
 }
 
 /* Input a read can take now (poll: as poll counts it, with VMIN in raw mode). */
@@ -199,7 +362,13 @@ static uint8_t take(tty_t *t)
     return c;
 }
 
-static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock)
+/*
+ * A read of the slave or console. Canonical: one line (or part of it). Raw, as Linux's VMIN/VTIME:
+ * MIN 0 TIME 0 takes what is there (maybe nothing); MIN 0 TIME n waits for a byte at most n tenths
+ * of a second; MIN n waits for n bytes (or len), with TIME the time allowed between bytes once the
+ * first came. expired: the time ran out (posix-server keeps the timer): take what there is.
+ */
+static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock, int expired)
 {
     if (t->lflag & ICANON) {
         if (!t->lines) return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
@@ -212,14 +381,30 @@ static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock)
     }
     uint64_t min = t->cc[VMIN];
     if (!t->qlen) {
-        if (min == 0 && !t->cc[VTIME]) return 0;  /* VMIN 0, VTIME 0: a poll */
-        return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;  /* VMIN 0, VTIME: the caller keeps the timer */
+        if (!min && (!t->cc[VTIME] || expired)) return 0;
+        return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
     }
-    if (!nonblock && !t->cc[VTIME] && t->qlen < min && t->qlen < len) return VFS_WOULD_BLOCK;
+    if (!nonblock && !expired && t->qlen < min && t->qlen < len) return VFS_WOULD_BLOCK;
     uint64_t n = 0;
     while (n < len && t->qlen) b[n++] = take(t);
     vfs_event(t);  /* room for a master's writer */
     return (long)n;
+}
+
+/*
+ * A read of f could not finish: the tenths of a second its timer must run from now, or 0 to leave
+ * it as it is. VMIN 0: one timer from the start of the read (running: it has one). VMIN n: restarted
+ * by every byte that comes, from the first; *mark is the reader's note of the input it has seen
+ * (0 at the start of a read).
+ */
+int tty_read_timer(file_t *f, int running, uint64_t *mark)
+{
+    tty_t *t = f->tty;
+    if (f->master || (t->lflag & ICANON) || !t->cc[VTIME]) return 0;
+    if (!t->cc[VMIN]) return running ? 0 : t->cc[VTIME];
+    if (!t->qlen || *mark == t->rx + 1) return 0;
+    *mark = t->rx + 1;
+    return t->cc[VTIME];
 }
 
 /* ---- the pseudo-terminals ---- */
@@ -266,6 +451,7 @@ long tty_open(file_t *f)
         uint64_t i = n->rdev & 0xff;
         tty_t *t = i < PTY_MAX ? ptys[i] : 0;
         if (!t || !t->in_use || t->hungup || t->locked) return -EIO;
+        if (t->excl[0] && vfs_cred && vfs_cred->uid) return -EBUSY;  /* TIOCEXCL: only root opens it again */
         tty_attach(f, t);
     }
     return 0;
@@ -307,37 +493,53 @@ void tty_close(file_t *f)
 }
 
 /* ---- reading, writing, polling the files ---- */
-static long console_write(tty_t *t, const char *s, uint64_t len)
+/* A master's read: in packet mode a pending status byte alone, else TIOCPKT_DATA and the data. */
+static long master_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock)
 {
-    if (!onlcr(t)) { out_raw(t, s, len); return (long)len; }
-    uint64_t start = 0;
-    for (uint64_t i = 0; i < len; i++) {
-        if (s[i] != '\n') continue;
-        if (i > start) out_raw(t, s + start, i - start);
-        out_raw(t, "\r\n", 2);
-        start = i + 1;
+    if (t->packet && t->pktstatus) {
+        b[0] = t->pktstatus;
+        t->pktstatus = 0;
+        return 1;
     }
-    if (len > start) out_raw(t, s + start, len - start);
-    return (long)len;
+    if (!t->mlen) {
+        if (t->slave_opened && !t->slaves) return -EIO;
+        return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
+    }
+    uint64_t n = 0;
+    if (t->packet) b[n++] = 0;  /* TIOCPKT_DATA */
+    while (n < len && t->mlen) { b[n++] = t->mq[t->mhead]; t->mhead = (t->mhead + 1) % PTY_OUT; t->mlen--; }
+    vfs_event(t);  /* room for the slave's writers */
+    return (long)n;
 }
 
-long tty_file_read(file_t *f, void *buf, uint64_t len)
+long tty_file_read(file_t *f, void *buf, uint64_t len, int expired)
 {
     tty_t *t = f->tty;
     int nonblock = (f->flags & O_NONBLOCK) != 0;
-    if (f->master) {
-        if (!t->mlen) {
-            if (t->slave_opened && !t->slaves) return -EIO;
-            return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
-        }
-        uint8_t *b = buf;
-        uint64_t n = 0;
-        while (n < len && t->mlen) { b[n++] = t->mq[t->mhead]; t->mhead = (t->mhead + 1) % PTY_OUT; t->mlen--; }
-        vfs_event(t);  /* room for the slave's writers */
-        return (long)n;
-    }
+    if (f->master) return master_read(t, buf, len, nonblock);
     if (t->hungup) return 0;
-    return ldisc_read(t, buf, len, nonblock);
+    return ldisc_read(t, buf, len, nonblock, expired);
+}
+
+/* What the slave or the console writes, after output processing: how much of s was taken (the
+ * master's queue may fill up; the console takes everything). */
+static uint64_t slave_write(tty_t *t, const uint8_t *s, uint64_t len)
+{
+    uint8_t buf[256], o[8];
+    uint64_t i = 0, n = 0;
+    int pty = is_pty(t);
+    for (; i < len; i++) {
+        uint32_t col = t->column, ccol = t->canon_column;
+        int k = 1;
+        if (t->oflag & OPOST) k = opost(t, s[i], o);
+        else o[0] = s[i];
+        if (pty && PTY_OUT - t->mlen < n + (uint64_t)k) { t->column = col; t->canon_column = ccol; break; }
+        if (n + (uint64_t)k > sizeof(buf)) { out_raw(t, buf, n); n = 0; }
+        memcpy(buf + n, o, (uint64_t)k);
+        n += (uint64_t)k;
+    }
+    out_raw(t, buf, n);
+    return i;
 }
 
 long tty_file_write(file_t *f, const void *buf, uint64_t len)
@@ -345,19 +547,17 @@ long tty_file_write(file_t *f, const void *buf, uint64_t len)
     tty_t *t = f->tty;
     const uint8_t *s = buf;
     uint64_t i = 0;
-    if (f->master) {
-        /* the slave's input: in raw mode a full queue holds the writer back (canonical lines that
-         * grow too long lose characters, as in Linux) */
-        for (; i < len; i++) {
-            if (!(t->lflag & ICANON) && t->qlen >= t->qcap) break;
-            tty_input(t, s[i]);
-        }
-    } else {
-        if (t->hungup) return -EIO;
-        if (!is_pty(t)) return console_write(t, buf, len);
-        for (; i < len; i++) {
-            if (PTY_OUT - t->mlen < (s[i] == '\n' && onlcr(t) ? 2u : 1u)) break;
-            out_char(t, s[i]);
+    if (!f->master && t->hungup) return -EIO;
+    if (!t->flow[f->master].stopped) {
+        if (f->master) {
+            /* the slave's input: in raw mode a full queue holds the writer back (canonical lines that
+             * grow too long lose characters, as in Linux) */
+            for (; i < len; i++) {
+                if (!(t->lflag & ICANON) && t->qlen >= t->qcap) break;
+                tty_input(t, s[i]);
+            }
+        } else {
+            i = slave_write(t, s, len);
         }
     }
     if (!i && len) return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
@@ -370,34 +570,93 @@ int tty_file_poll(file_t *f, int events)
     int r = 0;
     if (f->master) {
         if (t->mlen) r |= 1;
+        if (t->packet && t->pktstatus) r |= 1 | 2;  /* POLLIN | POLLPRI */
         if (t->slave_opened && !t->slaves) r |= 16;
-        if ((t->lflag & ICANON) || t->qlen < t->qcap) r |= 4;
+        if (!t->flow[1].stopped && ((t->lflag & ICANON) || t->qlen < t->qcap)) r |= 4;
     } else {
         if (t->hungup) return (1 | 4 | 8 | 16) & (events | 8 | 16);
         if (readable(t, 1)) r |= 1;
-        if (!is_pty(t) || t->mlen < PTY_OUT) r |= 4;
+        if (!t->flow[0].stopped && (!is_pty(t) || t->mlen < PTY_OUT)) r |= 4;
     }
     return r & (events | 8 | 16);
 }
 
+/*
+ * TCFLSH: the input of the side (the slave's queue and line, or what the master has to read) is
+ * dropped; its output has already gone on (a pty's to the other side, the console's to the UART),
+ * so flushing it only tells a master in packet mode, as Linux's pty does.
+ */
 long tty_flush(tty_t *t, int queue, int master)
 {
     if (queue < 0 || queue > 2) return -EINVAL;
-    int in = queue == 0 || queue == 2, out = queue == 1 || queue == 2;
-    if (master) { int x = in; in = out; out = x; }  /* the master's input is the slave's output */
-    if (in) flush_input(t);
-    if (out && is_pty(t)) t->mlen = 0;
+    int in = queue != 1, out = queue != 0;
+    if (master) {
+        if (in) t->mlen = 0;
+    } else {
+        if (in) { flush_input(t); pkt_status(t, TIOCPKT_FLUSHREAD, 0); }
+        if (out) pkt_status(t, TIOCPKT_FLUSHWRITE, 0);
+    }
     vfs_event(t);
     return 0;
 }
 
-/* TCSETS: switching canonical mode on or off keeps the input */
+/* TCXONC: stop or restart the side's output (TCOOFF, TCOON), or send VSTOP or VSTART (TCIOFF,
+ * TCION: out of the slave or console, or into the slave from its master). */
+long tty_flow(tty_t *t, int action, int master)
+{
+    switch (action) {
+    case TCOOFF:
+        if (!t->flow[master].tco) { t->flow[master].tco = 1; stop_output(t, master); }
+        return 0;
+    case TCOON:
+        if (t->flow[master].tco) { t->flow[master].tco = 0; start_output(t, master); }
+        return 0;
+    case TCIOFF: case TCION: {
+        uint8_t c = t->cc[action == TCIOFF ? VSTOP : VSTART];
+        if (!c) return 0;
+        if (master) tty_input(t, c);
+        else out_raw(t, &c, 1);
+        return 0;
+    }
+    }
+    return -EINVAL;
+}
+
+void tty_sti(tty_t *t, int master, uint8_t c)
+{
+    if (!master) { tty_input(t, c); return; }
+    if (t->mlen < PTY_OUT) t->mq[(t->mhead + t->mlen++) % PTY_OUT] = c;  /* the master's input */
+    vfs_event(t);
+}
+
+/* TIOCPKT: turning packet mode on forgets any status from before */
+void tty_set_packet(tty_t *t, int on)
+{
+    if (on && !t->packet) t->pktstatus = 0;
+    t->packet = on != 0;
+    vfs_event(t);
+}
+
+/* ^S/^Q flow control as a master in packet mode sees it: IXON with the usual characters */
+static int usual_flow(tty_t *t) { return (t->iflag & IXON) && t->cc[VSTOP] == 0x13 && t->cc[VSTART] == 0x11; }
+
+/* TCSETS: switching canonical mode on or off keeps the input; a pty's c_cflag is CS8 | CREAD without
+ * parity; a master in packet mode hears of a change of flow control (and of any change under EXTPROC);
+ * turning IXON off lets stopped output go. */
 void tty_set_termios(tty_t *t, const uint8_t b[36])
 {
-    uint32_t old = t->lflag;
+    uint32_t old = t->lflag, old_iflag = t->iflag;
+    int old_flow = usual_flow(t);
     memcpy(&t->iflag, b, 16);
     t->line_disc = b[16];
     memcpy(t->cc, b + 17, 19);
+    if (is_pty(t)) {
+        t->cflag = (t->cflag & ~(uint32_t)(CSIZE | PARENB)) | CS8 | CREAD;
+        int new_flow = usual_flow(t);
+        if (old_flow != new_flow) pkt_status(t, new_flow ? TIOCPKT_DOSTOP : TIOCPKT_NOSTOP, TIOCPKT_DOSTOP | TIOCPKT_NOSTOP);
+        if ((old | t->lflag) & EXTPROC) pkt_status(t, TIOCPKT_IOCTL, 0);
+    }
+    if ((old_iflag & IXON) && !(t->iflag & IXON)) start_output(t, 0);
     if ((old & ICANON) && !(t->lflag & ICANON)) {  /* the line being edited becomes input */
         for (uint64_t i = 0; i < t->llen; i++) push(t, t->line[i]);
         t->llen = 0;

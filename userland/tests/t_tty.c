@@ -1,0 +1,568 @@
+/* The terminal line discipline on a pty: VMIN/VTIME, packet mode, flow control (IXON, IXANY,
+ * TCXONC), flushes, queue sizes, exclusive mode, TIOCSTI, input and output flags, echo and editing
+ * details. Every timed check has generous bounds: it only tells which of two behaviours happened. */
+#define _GNU_SOURCE
+#include "check.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#ifndef TIOCGPKT
+#define TIOCGPKT 0x80045438
+#endif
+#ifndef TIOCGEXCL
+#define TIOCGEXCL 0x80045440
+#endif
+
+/* Read until want bytes came or nothing more arrives for ms (ptys move data asynchronously on Linux). */
+static int read_for(int fd, char *buf, int want, int ms)
+{
+    int n = 0;
+    while (n < want) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (poll(&p, 1, ms) <= 0 || !(p.revents & POLLIN)) break;
+        int r = read(fd, buf + n, want - n);
+        if (r <= 0) break;
+        n += r;
+    }
+    buf[n] = 0;
+    return n;
+}
+
+static void drain(int fd) { char b[512]; while (read_for(fd, b, sizeof(b) - 1, 100) > 0) {} }
+
+/* poll's revents for fd after waiting up to ms for any of events */
+static int poll_ev(int fd, int events, int ms)
+{
+    struct pollfd p = { fd, (short)events, 0 };
+    return poll(&p, 1, ms) == 1 ? p.revents : 0;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A child that writes s to fd after ms, then (if s2) s2 after ms2 more, and exits. */
+static pid_t write_later(int fd, int ms, const char *s, int ms2, const char *s2)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(ms * 1000);
+        write(fd, s, strlen(s));
+        if (s2) { usleep(ms2 * 1000); write(fd, s2, strlen(s2)); }
+        _exit(0);
+    }
+    return c;
+}
+
+static int open_pair(int *m, int *s)
+{
+    *m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (*m < 0 || grantpt(*m) || unlockpt(*m)) return -1;
+    *s = open(ptsname(*m), O_RDWR | O_NOCTTY);
+    return *s < 0 ? -1 : 0;
+}
+
+static struct termios base;  /* the slave's termios when it was opened */
+
+/* The slave in raw mode with these VMIN and VTIME. */
+static void set_raw(int s, int min, int time)
+{
+    struct termios t = base;
+    cfmakeraw(&t);
+    t.c_cc[VMIN] = (cc_t)min;
+    t.c_cc[VTIME] = (cc_t)time;
+    tcsetattr(s, TCSANOW, &t);
+}
+
+/* The slave with these flags changed from the defaults (and the queues flushed). */
+static void set_flags(int s, tcflag_t iset, tcflag_t iclr, tcflag_t oset, tcflag_t oclr, tcflag_t lset, tcflag_t lclr)
+{
+    struct termios t = base;
+    t.c_iflag = (t.c_iflag | iset) & ~iclr;
+    t.c_oflag = (t.c_oflag | oset) & ~oclr;
+    t.c_lflag = (t.c_lflag | lset) & ~lclr;
+    tcsetattr(s, TCSAFLUSH, &t);
+}
+
+static void set_nonblock(int fd, int on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+static void test_vmin_vtime(int m, int s)
+{
+    char buf[64];
+    struct timespec t0;
+    pid_t c;
+
+    set_raw(s, 0, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(read(s, buf, 10) == 0 && ms_since(&t0) < 1000, "VMIN 0 VTIME 0: an empty read returns 0 at once");
+    set_nonblock(s, 1);
+    CHECK(read(s, buf, 10) == 0, "VMIN 0 VTIME 0 with O_NONBLOCK: an empty read returns 0, not EAGAIN");
+    set_nonblock(s, 0);
+    write(m, "abc", 3);
+    usleep(100000);
+    CHECK(read(s, buf, 10) == 3 && !memcmp(buf, "abc", 3), "VMIN 0 VTIME 0: a read takes what is there");
+
+    set_raw(s, 0, 5);
+    set_nonblock(s, 1);
+    CHECK_ERR(read(s, buf, 10), EAGAIN, "VMIN 0 VTIME 5 with O_NONBLOCK: an empty read is EAGAIN");
+    set_nonblock(s, 0);
+    c = write_later(m, 3000, "late", 0, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int r = read(s, buf, 10);
+    long el = ms_since(&t0);
+    CHECK(r == 0 && el >= 400 && el < 2900, "VMIN 0 VTIME 5: the read times out with 0 after half a second");
+    waitpid(c, 0, 0);
+    CHECK(read(s, buf, 10) == 4, "VMIN 0 VTIME 5: a byte there is read at once");
+
+    /* MIN > 0, TIME 0: wait for MIN bytes (or as many as asked for) */
+    set_raw(s, 3, 0);
+    c = write_later(m, 100, "x", 600, "yz");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = read(s, buf, 10);
+    el = ms_since(&t0);
+    CHECK(r == 3 && !memcmp(buf, "xyz", 3) && el >= 600, "VMIN 3 VTIME 0: the read waits for three bytes");
+    waitpid(c, 0, 0);
+    c = write_later(m, 100, "p", 600, "qr");
+    r = read(s, buf, 2);
+    CHECK(r == 2 && !memcmp(buf, "pq", 2), "VMIN 3 VTIME 0: a read of two returns when two came");
+    waitpid(c, 0, 0);
+    usleep(100000);
+    set_nonblock(s, 1);
+    CHECK(read(s, buf, 10) == 1 && buf[0] == 'r', "VMIN 3 VTIME 0: the rest stays queued");
+    set_nonblock(s, 0);
+    write(m, "12345", 5);
+    usleep(100000);
+    CHECK(read(s, buf, 10) == 5, "VMIN 3 VTIME 0: more than VMIN bytes queued are all read");
+    write(m, "1", 1);
+    usleep(100000);
+    CHECK(!(poll_ev(s, POLLIN, 200) & POLLIN), "VMIN 3 VTIME 0: poll waits for VMIN bytes");
+    int n = 0;
+    CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 1, "FIONREAD in raw mode: the bytes queued");
+    set_nonblock(s, 1);
+    CHECK(read(s, buf, 10) == 1, "VMIN 3 with O_NONBLOCK: a read takes the one byte there");
+    CHECK_ERR(read(s, buf, 10), EAGAIN, "VMIN 3 with O_NONBLOCK: an empty read is EAGAIN");
+    set_nonblock(s, 0);
+
+    /* MIN > 0, TIME > 0: no timer before the first byte; then TIME between bytes */
+    set_raw(s, 5, 5);
+    c = write_later(m, 800, "a", 0, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = read(s, buf, 10);
+    el = ms_since(&t0);
+    CHECK(r == 1 && buf[0] == 'a' && el >= 1100 && el < 5000,
+          "VMIN 5 VTIME 5: the timer starts with the first byte, then the read returns what came");
+    waitpid(c, 0, 0);
+    set_raw(s, 5, 10);
+    c = write_later(m, 100, "b", 200, "c");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = read(s, buf, 10);
+    el = ms_since(&t0);
+    CHECK(r == 2 && !memcmp(buf, "bc", 2) && el >= 1200 && el < 6000,
+          "VMIN 5 VTIME 10: a byte that comes in time restarts the timer");
+    waitpid(c, 0, 0);
+    set_raw(s, 5, 30);
+    c = write_later(m, 100, "defgh", 0, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = read(s, buf, 10);
+    CHECK(r == 5 && ms_since(&t0) < 2500, "VMIN 5 VTIME 30: VMIN bytes end the read before the timer");
+    waitpid(c, 0, 0);
+    write(m, "i", 1);
+    usleep(100000);
+    CHECK(poll_ev(s, POLLIN, 1000) & POLLIN, "VMIN 5 VTIME 30: poll says readable with one byte");
+    read(s, buf, 10);
+}
+
+static void test_packet(int m, int s)
+{
+    char buf[64];
+    int v = 7;
+    set_raw(s, 1, 0);
+    drain(m);
+    CHECK(ioctl(m, TIOCGPKT, &v) == 0 && v == 0, "TIOCGPKT: packet mode is off at first");
+    CHECK_ERR(ioctl(s, TIOCPKT, &v), ENOTTY, "TIOCPKT on a slave: ENOTTY");
+    CHECK_ERR(ioctl(s, TIOCGPKT, &v), ENOTTY, "TIOCGPKT on a slave: ENOTTY");
+    CHECK_ERR(ioctl(m, TIOCPKT, (void *)8), EFAULT, "TIOCPKT from a bad pointer: EFAULT");
+    v = 5;
+    CHECK(ioctl(m, TIOCPKT, &v) == 0 && ioctl(m, TIOCGPKT, &v) == 0 && v == 1, "TIOCPKT turns packet mode on");
+    write(s, "hi", 2);
+    CHECK(read_for(m, buf, 3, 2000) == 3 && !memcmp(buf, "\0hi", 3), "packet mode: data comes after a TIOCPKT_DATA byte");
+    CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "packet mode: nothing pending, no poll event");
+    tcflush(s, TCIFLUSH);
+    int ev = poll_ev(m, POLLIN | POLLPRI, 2000);
+    CHECK((ev & (POLLIN | POLLPRI)) == (POLLIN | POLLPRI), "packet mode: a pending status is POLLPRI and POLLIN");
+    CHECK(read(m, buf, 10) == 1 && buf[0] == TIOCPKT_FLUSHREAD, "tcflush(TCIFLUSH) on the slave: TIOCPKT_FLUSHREAD");
+    tcflush(s, TCOFLUSH);
+    CHECK(read_for(m, buf, 1, 2000) == 1 && buf[0] == TIOCPKT_FLUSHWRITE, "tcflush(TCOFLUSH) on the slave: TIOCPKT_FLUSHWRITE");
+    tcflush(s, TCIOFLUSH);
+    CHECK(read_for(m, buf, 1, 2000) == 1 && buf[0] == (TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE),
+          "tcflush(TCIOFLUSH): both flush bits in one status byte");
+    write(s, "x", 1);
+    usleep(100000);
+    tcflush(s, TCIFLUSH);
+    CHECK((poll_ev(m, POLLIN, 2000) & POLLIN) && read(m, buf, 10) == 1 && buf[0] == TIOCPKT_FLUSHREAD,
+          "a status byte comes alone, before data");
+    CHECK(read(m, buf, 10) == 2 && !memcmp(buf, "\0x", 2), "then the data");
+    tcflow(s, TCOOFF);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_STOP, "tcflow(TCOOFF) on the slave: TIOCPKT_STOP");
+    tcflow(s, TCOON);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_START, "tcflow(TCOON): TIOCPKT_START");
+    tcflow(s, TCOOFF);
+    tcflow(s, TCOON);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_START, "stop then start before a read: only TIOCPKT_START");
+
+    struct termios t;
+    tcgetattr(s, &t);
+    t.c_iflag |= IXON;
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_DOSTOP, "IXON turned on: TIOCPKT_DOSTOP");
+    t.c_iflag &= ~(tcflag_t)IXON;
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_NOSTOP, "IXON turned off: TIOCPKT_NOSTOP");
+    t.c_iflag |= IXON;
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_DOSTOP, "IXON on again: TIOCPKT_DOSTOP");
+    t.c_cc[VSTOP] = 'S';
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_NOSTOP, "a VSTOP other than ^S: TIOCPKT_NOSTOP");
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "the same termios again: no status");
+    t.c_cc[VSTOP] = 0x13;
+    tcsetattr(s, TCSANOW, &t);
+    drain(m);
+
+    /* ^S and ^Q written to the master stop and start the slave's output */
+    write(m, "\x13", 1);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_STOP, "^S to the master: TIOCPKT_STOP");
+    write(m, "\x11", 1);
+    CHECK(read_for(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_START, "^Q to the master: TIOCPKT_START");
+
+    tcflow(s, TCOOFF);
+    v = 1;
+    ioctl(m, TIOCPKT, &v);
+    CHECK(poll_ev(m, POLLPRI, 1000) & POLLPRI, "TIOCPKT on again while on keeps the status");
+    v = 0;
+    ioctl(m, TIOCPKT, &v);
+    v = 1;
+    ioctl(m, TIOCPKT, &v);
+    CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "turning packet mode on clears a pending status");
+    tcflow(s, TCOON);
+    drain(m);
+    v = 0;
+    CHECK(ioctl(m, TIOCPKT, &v) == 0 && ioctl(m, TIOCGPKT, &v) == 0 && v == 0, "TIOCPKT 0 turns packet mode off");
+    write(s, "raw", 3);
+    CHECK(read_for(m, buf, 10, 2000) == 3 && !memcmp(buf, "raw", 3), "out of packet mode: data as it is");
+    tcflow(s, TCOOFF);
+    tcflow(s, TCOON);
+    CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "out of packet mode: no status");
+
+    /* ^C without NOFLSH flushes: the master hears of it */
+    set_flags(s, 0, 0, 0, 0, 0, 0);
+    drain(m);
+    v = 1;
+    ioctl(m, TIOCPKT, &v);
+    write(m, "\x03", 1);
+    CHECK(read_for(m, buf, 1, 2000) == 1 && buf[0] == (TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE), "^C in packet mode: both flush bits");
+    v = 0;
+    ioctl(m, TIOCPKT, &v);
+    drain(m);
+}
+
+static void test_flow(int m, int s)
+{
+    char buf[64];
+    set_raw(s, 1, 0);
+    struct termios t;
+    tcgetattr(s, &t);
+    t.c_iflag |= IXON;
+    tcsetattr(s, TCSANOW, &t);
+    drain(m);
+
+    write(m, "\x13", 1);
+    usleep(100000);
+    CHECK(!(poll_ev(s, POLLIN, 100) & POLLIN), "IXON: ^S is not input");
+    CHECK(!(poll_ev(s, POLLOUT, 100) & POLLOUT), "IXON: a stopped slave is not writable (poll)");
+    set_nonblock(s, 1);
+    CHECK_ERR(write(s, "abc", 3), EAGAIN, "IXON: a non-blocking write to a stopped slave is EAGAIN");
+    set_nonblock(s, 0);
+    pid_t c = fork();
+    if (c == 0) _exit(write(s, "abc", 3) == 3 ? 0 : 1);
+    CHECK(!(poll_ev(m, POLLIN, 400) & POLLIN), "IXON: a writer to a stopped slave waits");
+    write(m, "\x11", 1);
+    CHECK(read_for(m, buf, 3, 2000) == 3 && !memcmp(buf, "abc", 3), "IXON: ^Q lets the output go");
+    int st;
+    CHECK(waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0, "IXON: the waiting write completes");
+    write(m, "\x11" "q", 2);
+    CHECK(read_for(s, buf, 10, 1000) == 1 && buf[0] == 'q', "IXON: ^Q when not stopped is swallowed too");
+
+    write(m, "\x13", 1);
+    usleep(100000);
+    write(m, "z", 1);
+    CHECK(read_for(s, buf, 10, 1000) == 1 && buf[0] == 'z', "IXON: while stopped, input still arrives");
+    CHECK(!(poll_ev(s, POLLOUT, 100) & POLLOUT), "without IXANY another character does not restart output");
+    write(m, "\x11", 1);
+    CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "^Q restarts it");
+
+    t.c_iflag |= IXANY;
+    tcsetattr(s, TCSANOW, &t);
+    write(m, "\x13", 1);
+    usleep(100000);
+    CHECK(!(poll_ev(s, POLLOUT, 100) & POLLOUT), "IXANY: ^S stops");
+    write(m, "y", 1);
+    CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "IXANY: any character restarts output");
+    CHECK(read_for(s, buf, 10, 1000) == 1 && buf[0] == 'y', "IXANY: and is input");
+    tcflow(s, TCOOFF);
+    write(m, "w", 1);
+    usleep(100000);
+    CHECK(!(poll_ev(s, POLLOUT, 100) & POLLOUT), "IXANY does not restart output stopped by TCOOFF");
+    write(m, "\x11", 1);
+    usleep(100000);
+    CHECK(!(poll_ev(s, POLLOUT, 100) & POLLOUT), "nor does ^Q");
+    tcflow(s, TCOON);
+    CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "TCOON restarts it");
+    drain(s);
+
+    t.c_iflag &= ~(tcflag_t)(IXON | IXANY);
+    tcsetattr(s, TCSANOW, &t);
+    write(m, "\x13\x11", 2);
+    CHECK(read_for(s, buf, 2, 1000) == 2 && !memcmp(buf, "\x13\x11", 2), "without IXON ^S and ^Q are input");
+    t.c_iflag |= IXON;
+    tcsetattr(s, TCSANOW, &t);
+    write(m, "\x13", 1);
+    usleep(100000);
+    t.c_iflag &= ~(tcflag_t)IXON;
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "turning IXON off restarts stopped output");
+
+    CHECK(tcflow(s, TCIOFF) == 0 && read_for(m, buf, 1, 2000) == 1 && buf[0] == 0x13, "TCIOFF sends VSTOP");
+    CHECK(tcflow(s, TCION) == 0 && read_for(m, buf, 1, 2000) == 1 && buf[0] == 0x11, "TCION sends VSTART");
+    CHECK_ERR(ioctl(s, TCXONC, 9), EINVAL, "TCXONC with a bad action: EINVAL");
+    tcflow(s, TCOOFF);
+    set_nonblock(s, 1);
+    CHECK_ERR(write(s, "a", 1), EAGAIN, "TCOOFF: a non-blocking write is EAGAIN");
+    set_nonblock(s, 0);
+    tcflow(s, TCOON);
+    CHECK(write(s, "a", 1) == 1 && read_for(m, buf, 1, 2000) == 1, "TCOON: writes go again");
+}
+
+static void test_queues(int m, int s)
+{
+    char buf[64];
+    int n;
+    set_flags(s, 0, 0, 0, 0, 0, 0);
+    drain(m);
+    write(m, "one\ntw", 6);
+    usleep(100000);
+    CHECK(ioctl(s, TIOCINQ, &n) == 0 && n == 4, "TIOCINQ in canonical mode: complete lines only");
+    write(m, "o\n", 2);
+    usleep(100000);
+    CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 8, "FIONREAD: two lines");
+    CHECK(tcflush(s, TCIFLUSH) == 0 && ioctl(s, FIONREAD, &n) == 0 && n == 0, "TCIFLUSH empties the input");
+    CHECK(!(poll_ev(s, POLLIN, 100) & POLLIN), "after TCIFLUSH nothing is readable");
+    drain(m);
+    write(s, "out", 3);
+    usleep(100000);
+    CHECK(ioctl(m, FIONREAD, &n) == 0 && n == 3, "FIONREAD on the master: the slave's output");
+    CHECK(ioctl(s, TIOCOUTQ, &n) == 0 && n == 0, "TIOCOUTQ on a pty slave: 0 (a pty keeps no output queue)");
+    CHECK(tcflush(m, TCIFLUSH) == 0 && ioctl(m, FIONREAD, &n) == 0 && n == 0, "TCIFLUSH on the master drops the slave's output");
+    write(s, "out", 3);
+    usleep(100000);
+    CHECK(tcflush(s, TCOFLUSH) == 0 && read_for(m, buf, 10, 1000) == 3, "TCOFLUSH on the slave: what reached the master stays");
+    CHECK_ERR(tcflush(s, 7), EINVAL, "TCFLSH with a bad queue: EINVAL");
+    CHECK(tcdrain(s) == 0, "tcdrain (TCSBRK 1)");
+    CHECK(tcsendbreak(s, 0) == 0, "tcsendbreak (TCSBRK 0)");
+    CHECK(ioctl(s, TCSBRKP, 0) == 0, "TCSBRKP");
+
+    /* TIOCSTI: as root, into either side's input */
+    char c = 'k';
+    CHECK(ioctl(s, TIOCSTI, &c) == 0, "TIOCSTI on the slave");
+    c = '\n';
+    ioctl(s, TIOCSTI, &c);
+    CHECK(read_for(s, buf, 10, 1000) == 2 && !memcmp(buf, "k\n", 2), "what TIOCSTI pushed is read from the slave");
+    drain(m);
+    CHECK_ERR(ioctl(s, TIOCSTI, (void *)8), EFAULT, "TIOCSTI from a bad pointer: EFAULT");
+    c = 'M';
+    CHECK(ioctl(m, TIOCSTI, &c) == 0 && read_for(m, buf, 10, 1000) == 1 && buf[0] == 'M', "TIOCSTI on the master: the master reads it");
+
+    /* exclusive mode */
+    int v = 9;
+    CHECK(ioctl(s, TIOCGEXCL, &v) == 0 && v == 0, "TIOCGEXCL: not exclusive at first");
+    CHECK(ioctl(s, TIOCEXCL) == 0 && ioctl(s, TIOCGEXCL, &v) == 0 && v == 1, "TIOCEXCL makes it exclusive");
+    int s2 = open(ptsname(m), O_RDWR | O_NOCTTY);
+    CHECK(s2 >= 0, "root may open an exclusive tty");
+    if (s2 >= 0) close(s2);
+    fchmod(s, 0666);
+    pid_t ch = fork();
+    if (ch == 0) {
+        if (setuid(65534)) _exit(2);
+        errno = 0;
+        _exit(open(ptsname(m), O_RDWR | O_NOCTTY) < 0 && errno == EBUSY ? 0 : 1);
+    }
+    int st;
+    CHECK(waitpid(ch, &st, 0) == ch && WIFEXITED(st) && WEXITSTATUS(st) == 0, "another user opening an exclusive tty: EBUSY");
+    CHECK(ioctl(s, TIOCNXCL) == 0 && ioctl(s, TIOCGEXCL, &v) == 0 && v == 0, "TIOCNXCL ends it");
+    ch = fork();
+    if (ch == 0) {
+        if (setuid(65534)) _exit(2);
+        _exit(open(ptsname(m), O_RDWR | O_NOCTTY) >= 0 ? 0 : 1);
+    }
+    CHECK(waitpid(ch, &st, 0) == ch && WIFEXITED(st) && WEXITSTATUS(st) == 0, "after TIOCNXCL another user opens it");
+    fchmod(s, 0600);
+    CHECK(ioctl(m, TIOCGEXCL, &v) == 0 && v == 0, "TIOCGEXCL on the master");
+
+    struct termios t = base;
+    t.c_cflag = (t.c_cflag & ~(tcflag_t)CSIZE) | CS7 | PARENB;
+    tcsetattr(s, TCSANOW, &t);
+    tcgetattr(s, &t);
+    CHECK((t.c_cflag & CSIZE) == CS8 && !(t.c_cflag & PARENB) && (t.c_cflag & CREAD), "a pty's c_cflag keeps CS8 and CREAD, no PARENB");
+}
+
+/* The slave writes s; what does the master read? */
+static int out_is(int m, int s, const char *in, const char *want)
+{
+    char buf[128];
+    write(s, in, strlen(in));
+    int n = read_for(m, buf, (int)strlen(want) + 8, 300);
+    return n == (int)strlen(want) && !memcmp(buf, want, (size_t)n);
+}
+
+/* The master writes in; does the slave read want (a line), and does the master see echo? */
+static int in_is(int m, int s, const char *in, const char *want, const char *echo)
+{
+    char buf[128];
+    write(m, in, strlen(in));
+    int n = read_for(s, buf, (int)strlen(want) + 8, 300);
+    int ok = n == (int)strlen(want) && !memcmp(buf, want, (size_t)n);
+    if (echo) {
+        n = read_for(m, buf, (int)strlen(echo) + 8, 300);
+        ok = ok && n == (int)strlen(echo) && !memcmp(buf, echo, (size_t)n);
+    }
+    drain(m);
+    return ok;
+}
+
+static void test_flags(int m, int s)
+{
+    set_flags(s, 0, 0, OCRNL, 0, 0, 0);
+    drain(m);
+    CHECK(out_is(m, s, "a\rb\n", "a\nb\r\n"), "OCRNL: CR goes out as NL");
+    set_flags(s, 0, 0, ONOCR, 0, 0, 0);
+    CHECK(out_is(m, s, "\rab\rc\n\r", "ab\rc\r\n"), "ONOCR: no CR at column 0");
+    set_flags(s, 0, 0, ONLRET | ONOCR, ONLCR, 0, 0);
+    CHECK(out_is(m, s, "ab\n\rc", "ab\nc"), "ONLRET: NL returns to column 0");
+    set_flags(s, 0, 0, OLCUC, 0, 0, 0);
+    CHECK(out_is(m, s, "Ab1\n", "AB1\r\n"), "OLCUC: lower case goes out as upper");
+    set_flags(s, 0, 0, XTABS, 0, 0, 0);
+    CHECK(out_is(m, s, "ab\tc\t\n", "ab      c       \r\n"), "XTABS: tabs become spaces to the next stop");
+    set_flags(s, 0, 0, 0, OPOST, 0, 0);
+    CHECK(out_is(m, s, "a\n\r\t", "a\n\r\t"), "without OPOST: no output processing");
+
+    set_flags(s, 0, 0, 0, 0, 0, ECHO);
+    CHECK(in_is(m, s, "ab\n", "ab\n", ""), "without ECHO nothing comes back");
+    set_flags(s, 0, 0, 0, 0, ECHONL, ECHO);
+    CHECK(in_is(m, s, "ab\n", "ab\n", "\r\n"), "ECHONL: the newline is echoed without ECHO");
+    set_flags(s, INLCR, ICRNL, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "a\nb\r\x04", "a\rb\r", 0), "INLCR without ICRNL: NL comes in as CR, CR stays");
+    set_flags(s, IGNCR, 0, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "a\rb\n", "ab\n", 0), "IGNCR: CR is dropped");
+    set_flags(s, ISTRIP, 0, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "\xe1\n", "a\n", 0), "ISTRIP: the eighth bit is cleared");
+    set_flags(s, IUCLC, 0, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "AbC\n", "abc\n", 0), "IUCLC: upper case comes in as lower");
+    set_flags(s, IUCLC, 0, 0, 0, 0, IEXTEN);
+    CHECK(in_is(m, s, "AbC\n", "AbC\n", 0), "IUCLC needs IEXTEN");
+
+    set_flags(s, 0, 0, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "ab\x7f\n", "a\n", "ab\b \b\r\n"), "ECHOE: erase echoes backspace, space, backspace");
+    CHECK(in_is(m, s, "a\x01\x7f\n", "a\n", "a^A\b \b\b \b\r\n"), "ECHOCTL: erasing ^A takes two columns back");
+    CHECK(in_is(m, s, "ab\x15\n", "\n", "ab\b \b\b \b\r\n"), "ECHOKE: kill erases the line on the screen");
+    CHECK(in_is(m, s, "ab\tc\x7f\x7f\n", "ab\n", "ab\tc\b \b\b\b\b\b\b\b\r\n"), "erasing a tab goes back to the column before it");
+    set_flags(s, 0, 0, 0, 0, 0, ECHOE);
+    CHECK(in_is(m, s, "ab\x7f\n", "a\n", "ab^?\r\n"), "without ECHOE erase echoes the erase character");
+    set_flags(s, 0, 0, 0, 0, 0, ECHOKE);
+    CHECK(in_is(m, s, "ab\x15z\n", "z\n", "ab^U\r\nz\r\n"), "ECHOK without ECHOKE: the kill character, then a newline");
+    set_flags(s, 0, 0, 0, 0, 0, ECHOKE | ECHOK);
+    CHECK(in_is(m, s, "ab\x15z\n", "z\n", "ab^Uz\r\n"), "neither ECHOK nor ECHOKE: the kill character only");
+    set_flags(s, 0, 0, 0, 0, ECHOPRT, 0);
+    CHECK(in_is(m, s, "abc\x7f\x7fx\n", "ax\n", "abc\\cb/x\r\n"), "ECHOPRT: erased characters are printed between \\ and /");
+    set_flags(s, 0, 0, 0, 0, 0, ECHOCTL);
+    CHECK(in_is(m, s, "a\x01\n", "a\x01\n", "a\x01\r\n"), "without ECHOCTL control characters echo as they are");
+    CHECK(in_is(m, s, "\x04", "", ""), "without ECHOCTL ^D echoes nothing either");
+
+    set_flags(s, 0, 0, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "ab\x12" "c\n", "abc\n", "ab^R\r\nabc\r\n"), "VREPRINT (^R) prints the line again");
+    CHECK(in_is(m, s, "x\x16\x7f\n", "x\x7f\n", "x^\b^?\r\n"), "VLNEXT (^V) shows ^ then the character");
+    CHECK(in_is(m, s, "\x04", "", ""), "^D with ECHOCTL echoes nothing");
+    struct termios t = base;
+    t.c_cc[VEOL] = '!';
+    t.c_cc[VEOL2] = '%';
+    tcsetattr(s, TCSAFLUSH, &t);
+    CHECK(in_is(m, s, "ab!", "ab!", "ab!"), "VEOL ends a line and is part of it");
+    CHECK(in_is(m, s, "cd%", "cd%", "cd%"), "VEOL2 ends a line too");
+    t.c_lflag &= ~(tcflag_t)IEXTEN;
+    tcsetattr(s, TCSAFLUSH, &t);
+    CHECK(in_is(m, s, "cd%\n", "cd%\n", 0), "VEOL2 needs IEXTEN");
+    CHECK(in_is(m, s, "a\x17" "b\n", "a\x17" "b\n", 0), "VWERASE needs IEXTEN");
+    t = base;
+    t.c_cc[VINTR] = 0;
+    tcsetattr(s, TCSAFLUSH, &t);
+    char nb[16];
+    write(m, "a\0b\n", 4);
+    CHECK(read_for(s, nb, 10, 1000) == 4 && !memcmp(nb, "a\0b\n", 4), "a control character set to 0 is disabled: NUL is data");
+    drain(m);
+    t = base;
+    t.c_lflag &= ~(tcflag_t)ICANON;
+    t.c_iflag = 0;
+    tcsetattr(s, TCSAFLUSH, &t);
+    CHECK(in_is(m, s, "a\n", "a\n", "a^J"), "raw input with ECHOCTL echoes a newline as ^J");
+    t.c_iflag = ICRNL;
+    tcsetattr(s, TCSAFLUSH, &t);
+    CHECK(in_is(m, s, "a\r", "a\n", "a\r\n"), "raw input with ICRNL: CR is a newline and echoes as one");
+
+    set_flags(s, 0, 0, 0, 0, 0, 0);
+    write(m, "abc\n", 4);
+    usleep(100000);
+    write(m, "\x03", 1);
+    CHECK(!(poll_ev(s, POLLIN, 300) & POLLIN), "^C flushes the input");
+    drain(m);
+    set_flags(s, 0, 0, 0, 0, NOFLSH, 0);
+    write(m, "abc\n", 4);
+    usleep(100000);
+    write(m, "\x03", 1);
+    char buf[16];
+    CHECK(read_for(s, buf, 10, 1000) == 4, "NOFLSH: ^C keeps the input");
+    set_flags(s, 0, 0, 0, 0, 0, 0);
+    drain(m);
+}
+
+int main(void)
+{
+    mkdir("/dev/pts", 0755);
+    mount("devpts", "/dev/pts", "devpts", 0, "");
+    int m = -1, s = -1;
+    alarm(150);  /* a read that waits for ever ends the test instead of the run */
+    CHECK(open_pair(&m, &s) == 0, "tty: a pty to test with");
+    tcgetattr(s, &base);
+    test_vmin_vtime(m, s);
+    test_packet(m, s);
+    test_flow(m, s);
+    test_queues(m, s);
+    test_flags(m, s);
+    close(s);
+    close(m);
+    return check_failed;
+}

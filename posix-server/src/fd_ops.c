@@ -800,6 +800,11 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
         tty_set_packet(t, v);
         return 0;
     }
+    case 0x40045436: /* TIOCSIG: a master sends ^C's, ^\\'s or ^Z's signal to the foreground group */
+        if (!f->master) return -ENOTTY;
+        if (arg != 2 && arg != 3 && arg != 20) return -EINVAL;
+        signal_pgrp(t->fg_pgrp, (int)arg, 0);
+        return 0;
     case 0x80045438: { /* TIOCGPKT */
         if (!f->master) return -ENOTTY;
         int v = t->packet;
@@ -843,7 +848,7 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
     if (req == 0x541b) {  /* FIONREAD */
-        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? f->tty->mlen : f->tty->qlen) : 0;
+        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? tty_master_avail(f->tty) : f->tty->qlen) : 0;
         return copy_out(p, arg, &n, 4);
     }
     if (req == 0x5421) {  /* FIONBIO: the same as F_SETFL's O_NONBLOCK */

@@ -10,7 +10,9 @@
 #include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -187,6 +189,51 @@ static void test_vmin_vtime(int m, int s)
     read(s, buf, 10);
 }
 
+static void test_reads(int m, int s)
+{
+    char a[4] = { 0 }, b[8] = { 0 };
+    struct iovec iov[2] = { { a, 3 }, { b, 8 } };
+    set_raw(s, 1, 0);
+    write(m, "abcdef", 6);
+    usleep(100000);
+    CHECK(readv(s, iov, 2) == 6 && !memcmp(a, "abc", 3) && !memcmp(b, "def", 3), "readv of a tty fills its buffers in order");
+    char *pg = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    set_raw(s, 4, 0);
+    pid_t c = write_later(m, 100, "wx", 500, "yz");
+    CHECK(pg != MAP_FAILED && read(s, pg + 4094, 10) == 4 && !memcmp(pg + 4094, "wxyz", 4),
+          "VMIN 4: a read across a page boundary waits for all four");
+    waitpid(c, 0, 0);
+    struct termios t = base;
+    cfmakeraw(&t);
+    t.c_iflag |= PARMRK;
+    tcsetattr(s, TCSANOW, &t);
+    write(m, "\xff", 1);
+    CHECK(read_for(s, b, 4, 1000) == 2 && !memcmp(b, "\xff\xff", 2), "PARMRK: a 0377 that came in is read doubled");
+
+    /* TIOCSIG: the master signals the slave's foreground group */
+    CHECK_ERR(ioctl(s, TIOCSIG, SIGINT), ENOTTY, "TIOCSIG on a slave: ENOTTY");
+    CHECK_ERR(ioctl(m, TIOCSIG, SIGKILL), EINVAL, "TIOCSIG with a signal other than SIGINT, SIGQUIT, SIGTSTP: EINVAL");
+    int sync[2];
+    pipe(sync);
+    c = fork();
+    if (c == 0) {
+        setsid();
+        close(s);
+        int fd = open(ptsname(m), O_RDWR);
+        write(sync[1], fd >= 0 ? "y" : "n", 1);
+        pause();
+        _exit(0);
+    }
+    char r = 0;
+    read(sync[0], &r, 1);
+    int st;
+    CHECK(r == 'y' && ioctl(m, TIOCSIG, SIGQUIT) == 0 && waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGQUIT,
+          "TIOCSIG SIGQUIT through the master reaches the foreground group");
+    close(sync[0]);
+    close(sync[1]);
+    drain(m);
+}
+
 static void test_packet(int m, int s)
 {
     char buf[64];
@@ -270,6 +317,18 @@ static void test_packet(int m, int s)
     tcflow(s, TCOON);
     CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "out of packet mode: no status");
 
+    /* a read into a buffer across a page boundary is one read */
+    char *pg = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    v = 1;
+    ioctl(m, TIOCPKT, &v);
+    write(s, "hi", 2);
+    CHECK(poll_ev(m, POLLIN, 2000) & POLLIN, "packet mode: data to read");
+    usleep(100000);
+    CHECK(pg != MAP_FAILED && read(m, pg + 4094, 10) == 3 && !memcmp(pg + 4094, "\0hi", 3),
+          "packet mode: a read across a page boundary has one TIOCPKT_DATA byte");
+    v = 0;
+    ioctl(m, TIOCPKT, &v);
+
     /* ^C without NOFLSH flushes: the master hears of it */
     set_flags(s, 0, 0, 0, 0, 0, 0);
     drain(m);
@@ -336,6 +395,17 @@ static void test_flow(int m, int s)
     CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "TCOON restarts it");
     drain(s);
 
+    struct termios echo = base;  /* canonical with echo: the echo waits while output is stopped */
+    tcsetattr(s, TCSANOW, &echo);
+    write(m, "\x13", 1);
+    usleep(100000);
+    write(m, "e", 1);
+    CHECK(!(poll_ev(m, POLLIN, 300) & POLLIN), "IXON: echo waits while output is stopped");
+    write(m, "\x11", 1);
+    CHECK(read_for(m, buf, 1, 2000) == 1 && buf[0] == 'e', "IXON: the echo comes when output starts");
+    tcsetattr(s, TCSAFLUSH, &t);
+    drain(m);
+
     t.c_iflag &= ~(tcflag_t)(IXON | IXANY);
     tcsetattr(s, TCSANOW, &t);
     write(m, "\x13\x11", 2);
@@ -397,6 +467,17 @@ static void test_queues(int m, int s)
     CHECK_ERR(ioctl(s, TIOCSTI, (void *)8), EFAULT, "TIOCSTI from a bad pointer: EFAULT");
     c = 'M';
     CHECK(ioctl(m, TIOCSTI, &c) == 0 && read_for(m, buf, 10, 1000) == 1 && buf[0] == 'M', "TIOCSTI on the master: the master reads it");
+
+    pid_t nr = fork();
+    if (nr == 0) {
+        char x = 'n';
+        if (setuid(65534)) _exit(2);
+        errno = 0;
+        _exit(ioctl(s, TIOCSTI, &x) < 0 && errno == EPERM ? 0 : 1);
+    }
+    int nst;
+    CHECK(waitpid(nr, &nst, 0) == nr && WIFEXITED(nst) && WEXITSTATUS(nst) == 0,
+          "TIOCSTI by another user on a tty that is not its controlling tty: EPERM");
 
     /* exclusive mode */
     int v = 9;
@@ -558,6 +639,7 @@ int main(void)
     CHECK(open_pair(&m, &s) == 0, "tty: a pty to test with");
     tcgetattr(s, &base);
     test_vmin_vtime(m, s);
+    test_reads(m, s);
     test_packet(m, s);
     test_flow(m, s);
     test_queues(m, s);

@@ -24,6 +24,7 @@
 #define ECHOKE 04000
 #define IEXTEN 0100000
 #define EXTPROC 0200000
+#define PARMRK 010
 #define ISTRIP 040
 #define INLCR 0100
 #define IGNCR 0200
@@ -79,7 +80,7 @@ typedef struct tty {
     int masters, slaves;          /* open files of each side */
     int slave_opened;             /* a slave was opened: a master read without one is EIO then */
     uint8_t *mq;                  /* the slave's output, read by the master (a ring of PTY_OUT bytes) */
-    uint64_t mhead, mlen;
+    uint64_t mhead, mlen, mheld;  /* mheld: the last bytes, echoed while output was stopped, wait */
     vnode_t *node;                /* /dev/pts/N */
 } tty_t;
 #define PTY_OUT 4096
@@ -88,6 +89,7 @@ extern tty_t console_tty;
 void tty_init(void);
 void tty_input(tty_t *t, uint8_t c);          /* one character of input (UART, or written to the master) */
 tty_t *tty_at(int i);                          /* i = 0: the console; 1..PTY_MAX: the ptys in use; else 0 */
+uint64_t tty_master_avail(tty_t *t);          /* bytes a pty master can read now */
 
 /* open files of terminals (file.c, namespace.c) */
 long tty_open(file_t *f);                      /* bind a character-device file to its terminal (vfs_open) */

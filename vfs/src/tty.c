@@ -50,12 +50,37 @@ tty_t *tty_at(int i)
 }
 
 /* ---- output: the console's UART, or the master's queue ---- */
+static uint8_t console_held[256];  /* the console's echo while its output is stopped */
+static uint64_t console_nheld;
+
+/* Bytes out of the slave or console. While its output is stopped (only echo comes then) they wait,
+ * as Linux keeps echoes until output starts: the console's in console_held, a pty's at the end of
+ * the master's queue, not readable yet (mheld). */
 static void out_raw(tty_t *t, const void *s, uint64_t n)
 {
-    if (!is_pty(t)) { psn_debug_write(s, n); return; }
     const uint8_t *b = s;
-    for (uint64_t i = 0; i < n && t->mlen < PTY_OUT; i++) t->mq[(t->mhead + t->mlen++) % PTY_OUT] = b[i];
+    int held = t->flow[0].stopped;
+    if (!is_pty(t)) {
+        if (!held) { psn_debug_write(s, n); return; }
+        for (uint64_t i = 0; i < n && console_nheld < sizeof(console_held); i++) console_held[console_nheld++] = b[i];
+        return;
+    }
+    for (uint64_t i = 0; i < n && t->mlen < PTY_OUT; i++) {
+        t->mq[(t->mhead + t->mlen++) % PTY_OUT] = b[i];
+        if (held) t->mheld++;
+    }
     vfs_event(t);
+}
+
+/* What the master can read now (not what waits for stopped output to start). */
+uint64_t tty_master_avail(tty_t *t) { return t->mlen - t->mheld; }
+
+/* Output starts again: what waited goes out. */
+static void release_held(tty_t *t)
+{
+    if (is_pty(t)) { t->mheld = 0; return; }
+    psn_debug_write((const char *)console_held, console_nheld);
+    console_nheld = 0;
 }
 
 static int is_cntrl(uint8_t c) { return c < 32 || c == 127; }
@@ -147,7 +172,7 @@ static void start_output(tty_t *t, int side)
 {
     if (!t->flow[side].stopped || t->flow[side].tco) return;
     t->flow[side].stopped = 0;
-    if (!side) pkt_status(t, TIOCPKT_START, TIOCPKT_STOP);
+    if (!side) { release_held(t); pkt_status(t, TIOCPKT_START, TIOCPKT_STOP); }
     vfs_event(t);
 }
 
@@ -249,11 +274,13 @@ static void put_char(tty_t *t, uint8_t c, int nl)
             echo_char(t, c);
         }
     }
-    if (canon) {
-        if (t->llen < t->lcap - 1) t->line[t->llen++] = c;
-    } else if (push(t, c)) {
-        t->rx++;
-        vfs_event(t);
+    for (int n = c == 0xff && (t->iflag & PARMRK) ? 2 : 1; n; n--) {  /* PARMRK: a real 0377 comes doubled */
+        if (canon) {
+            if (t->llen < t->lcap - 1) t->line[t->llen++] = c;
+        } else if (push(t, c)) {
+            t->rx++;
+            vfs_event(t);
+        }
     }
 }
 
@@ -501,13 +528,13 @@ static long master_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock)
         t->pktstatus = 0;
         return 1;
     }
-    if (!t->mlen) {
+    uint64_t avail = tty_master_avail(t), n = 0;
+    if (!avail) {
         if (t->slave_opened && !t->slaves) return -EIO;
         return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
     }
-    uint64_t n = 0;
     if (t->packet) b[n++] = 0;  /* TIOCPKT_DATA */
-    while (n < len && t->mlen) { b[n++] = t->mq[t->mhead]; t->mhead = (t->mhead + 1) % PTY_OUT; t->mlen--; }
+    for (; n < len && avail; avail--) { b[n++] = t->mq[t->mhead]; t->mhead = (t->mhead + 1) % PTY_OUT; t->mlen--; }
     vfs_event(t);  /* room for the slave's writers */
     return (long)n;
 }
@@ -569,7 +596,7 @@ int tty_file_poll(file_t *f, int events)
     tty_t *t = f->tty;
     int r = 0;
     if (f->master) {
-        if (t->mlen) r |= 1;
+        if (tty_master_avail(t)) r |= 1;
         if (t->packet && t->pktstatus) r |= 1 | 2;  /* POLLIN | POLLPRI */
         if (t->slave_opened && !t->slaves) r |= 16;
         if (!t->flow[1].stopped && ((t->lflag & ICANON) || t->qlen < t->qcap)) r |= 4;
@@ -591,7 +618,7 @@ long tty_flush(tty_t *t, int queue, int master)
     if (queue < 0 || queue > 2) return -EINVAL;
     int in = queue != 1, out = queue != 0;
     if (master) {
-        if (in) t->mlen = 0;
+        if (in) { t->mhead = (t->mhead + tty_master_avail(t)) % PTY_OUT; t->mlen = t->mheld; }
     } else {
         if (in) { flush_input(t); pkt_status(t, TIOCPKT_FLUSHREAD, 0); }
         if (out) pkt_status(t, TIOCPKT_FLUSHWRITE, 0);

@@ -295,7 +295,8 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
             if (offp) pos += (uint64_t)r;
             base += (uint64_t)r;
             len -= (uint64_t)r;
-            if ((uint64_t)r < n) { p->io_done = 0; return total; }  /* short: stop here */
+            /* short: stop here; but a blocking write of a terminal waits to write the rest, as Linux's */
+            if ((uint64_t)r < n && !(write && f->tty && !(f->flags & O_NONBLOCK))) { p->io_done = 0; return total; }
         }
     }
     p->io_done = 0;

@@ -203,12 +203,37 @@ static void test_reads(int m, int s)
     CHECK(pg != MAP_FAILED && read(s, pg + 4094, 10) == 4 && !memcmp(pg + 4094, "wxyz", 4),
           "VMIN 4: a read across a page boundary waits for all four");
     waitpid(c, 0, 0);
+    int st;
     struct termios t = base;
     cfmakeraw(&t);
     t.c_iflag |= PARMRK;
     tcsetattr(s, TCSANOW, &t);
     write(m, "\xff", 1);
     CHECK(read_for(s, b, 4, 1000) == 2 && !memcmp(b, "\xff\xff", 2), "PARMRK: a 0377 that came in is read doubled");
+
+    /* a blocking write of more than the pty holds is written whole */
+    static char big[20000];
+    memset(big, 'a', sizeof(big));
+    c = fork();
+    if (c == 0) _exit(write(s, big, sizeof(big)) == (ssize_t)sizeof(big) ? 0 : 1);
+    int got = 0;
+    while (got < (int)sizeof(big) && (poll_ev(m, POLLIN, 2000) & POLLIN)) {
+        int k = read(m, big, sizeof(big));
+        if (k <= 0) break;
+        got += k;
+    }
+    CHECK(got == (int)sizeof(big) && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "a blocking write of 20000 bytes to the slave writes them all");
+    set_nonblock(s, 1);
+    ssize_t w = write(s, big, sizeof(big));
+    set_nonblock(s, 0);
+    got = 0;
+    while (got < w && (poll_ev(m, POLLIN, 1000) & POLLIN)) {
+        int k = read(m, big, sizeof(big));
+        if (k <= 0) break;
+        got += k;
+    }
+    CHECK(w > 0 && got == w, "a non-blocking write to the slave writes what fits and says how much");
 
     /* TIOCSIG: the master signals the slave's foreground group */
     CHECK_ERR(ioctl(s, TIOCSIG, SIGINT), ENOTTY, "TIOCSIG on a slave: ENOTTY");
@@ -226,7 +251,6 @@ static void test_reads(int m, int s)
     }
     char r = 0;
     read(sync[0], &r, 1);
-    int st;
     CHECK(r == 'y' && ioctl(m, TIOCSIG, SIGQUIT) == 0 && waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGQUIT,
           "TIOCSIG SIGQUIT through the master reaches the foreground group");
     close(sync[0]);

@@ -442,6 +442,23 @@ static void test_flow(int m, int s)
     tcsetattr(s, TCSANOW, &t);
     CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "turning IXON off restarts stopped output");
 
+    t.c_iflag |= IXON;
+    t.c_lflag |= ISIG;
+    tcsetattr(s, TCSANOW, &t);
+    write(m, "\x13", 1);
+    usleep(100000);
+    write(m, "\x03", 1);
+    CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "IXON: ^C restarts stopped output");
+    t.c_iflag &= ~(tcflag_t)IXON;
+    t.c_lflag &= ~(tcflag_t)ISIG;
+    tcsetattr(s, TCSAFLUSH, &t);
+    drain(m);
+
+    CHECK(tcflow(m, TCOOFF) == 0 && !(poll_ev(m, POLLOUT, 100) & POLLOUT), "TCOOFF on the master: it is not writable");
+    set_nonblock(m, 1);
+    CHECK_ERR(write(m, "a", 1), EAGAIN, "TCOOFF on the master: a non-blocking write is EAGAIN");
+    set_nonblock(m, 0);
+    CHECK(tcflow(m, TCOON) == 0 && write(m, "a", 1) == 1 && read_for(s, buf, 1, 1000) == 1, "TCOON on the master: it writes again");
     CHECK(tcflow(s, TCIOFF) == 0 && read_for(m, buf, 1, 2000) == 1 && buf[0] == 0x13, "TCIOFF sends VSTOP");
     CHECK(tcflow(s, TCION) == 0 && read_for(m, buf, 1, 2000) == 1 && buf[0] == 0x11, "TCION sends VSTART");
     CHECK_ERR(ioctl(s, TCXONC, 9), EINVAL, "TCXONC with a bad action: EINVAL");

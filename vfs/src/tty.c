@@ -1,9 +1,11 @@
 /*
- * Terminals: one line discipline for every tty (canonical and raw input, echo, erase and kill, ^C ^\ ^Z
- * as signals to the foreground process group, ^D as end of file; termios as Linux has it), used by
- * the console on the PL011 (characters from the UART interrupt, output to the kernel console) and by
- * the pseudo-terminals: open("/dev/ptmx") makes a master and /dev/pts/N; what the master writes is
- * the slave's input, what the slave writes (after OPOST/ONLCR) and the echo are the master's input.
+ * Terminals: one line discipline for every tty, following Linux's n_tty (canonical and raw input with
+ * VMIN/VTIME, echo, erase and kill, ^C ^\ ^Z as signals to the foreground process group, ^D as end of
+ * file, IXON flow control, output processing with its column; termios as Linux has it), used by the
+ * console on the PL011 (characters from the UART interrupt, output to the kernel console) and by the
+ * pseudo-terminals: open("/dev/ptmx") makes a master and /dev/pts/N; what the master writes is the
+ * slave's input, what the slave writes (after OPOST) and the echo are the master's input, with a
+ * status byte first in packet mode (TIOCPKT).
  */
 #include "vfs.h"
 #include "lib.h"
@@ -200,7 +202,7 @@ static void commit_line(tty_t *t)
     vfs_event(t);
 }
 
-static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->lqhead = 0; t->llen = 0; }
+static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->lqhead = 0; t->llen = 0; t->erasing = 0; }
 
 static int word_char(uint8_t c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_'; }
 
@@ -684,8 +686,9 @@ void tty_set_termios(tty_t *t, const uint8_t b[36])
         if ((old | t->lflag) & EXTPROC) pkt_status(t, TIOCPKT_IOCTL, 0);
     }
     if ((old_iflag & IXON) && !(t->iflag & IXON)) start_output(t, 0);
+    if ((old ^ t->lflag) & ICANON) t->erasing = t->lnext = 0;
     if ((old & ICANON) && !(t->lflag & ICANON)) {  /* the line being edited becomes input */
-        for (uint64_t i = 0; i < t->llen; i++) push(t, t->line[i]);
+        for (uint64_t i = 0; i < t->llen; i++) t->rx += (uint64_t)push(t, t->line[i]);
         t->llen = 0;
         t->lines = 0;
         t->lqhead = 0;

@@ -625,6 +625,17 @@ static void test_flags(int m, int s)
     CHECK(in_is(m, s, "a\x01\n", "a\x01\n", "a\x01\r\n"), "without ECHOCTL control characters echo as they are");
     CHECK(in_is(m, s, "\x04", "", ""), "without ECHOCTL ^D echoes nothing either");
 
+    set_flags(s, IUTF8, 0, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "a\xc3\xa9\x7f\n", "a\n", "a\xc3\xa9\b \b\r\n"), "IUTF8: erase takes a whole UTF-8 character");
+    CHECK(in_is(m, s, "x h\xc3\xa9llo\x17\n", "x \n", 0), "IUTF8: word erase takes a word with UTF-8 letters");
+    CHECK(in_is(m, s, "\xc3\xa9\t\x7f\n", "\xc3\xa9\n", "\xc3\xa9\t\b\b\b\b\b\b\b\r\n"), "IUTF8: a UTF-8 character takes one column");
+    set_flags(s, IUTF8, 0, 0, 0, ECHOPRT, 0);
+    CHECK(in_is(m, s, "a\xc3\xa9\x7f\n", "a\n", "a\xc3\xa9\\\xc3\xa9\r\n"), "IUTF8 with ECHOPRT: the erased character is printed whole");
+    set_flags(s, 0, IUTF8, 0, 0, 0, 0);
+    CHECK(in_is(m, s, "a\xc3\xa9\x7f\n", "a\xc3\n", "a\xc3\xa9\b \b\r\n"), "without IUTF8 erase takes one byte");
+    CHECK(in_is(m, s, "x h\xc3\xa9llo\x17\n", "x h\xc3\xa9\n", 0), "without IUTF8 word erase stops at a byte that is no letter");
+    CHECK(in_is(m, s, "\xc3\xa9\t\x7f\n", "\xc3\xa9\n", "\xc3\xa9\t\b\b\b\b\b\b\r\n"), "without IUTF8 each byte takes a column");
+
     set_flags(s, 0, 0, 0, 0, 0, 0);
     CHECK(in_is(m, s, "ab\x12" "c\n", "abc\n", "ab^R\r\nabc\r\n"), "VREPRINT (^R) prints the line again");
     CHECK(in_is(m, s, "x\x16\x7f\n", "x\x7f\n", "x^\b^?\r\n"), "VLNEXT (^V) shows ^ then the character");

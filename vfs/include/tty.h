@@ -32,6 +32,7 @@
 #define IUCLC 01000
 #define IXON 02000
 #define IXANY 04000
+#define IUTF8 040000
 #define OPOST 1
 #define OLCUC 2
 #define ONLCR 4

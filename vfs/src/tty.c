@@ -87,6 +87,9 @@ static void release_held(tty_t *t)
 
 static int is_cntrl(uint8_t c) { return c < 32 || c == 127; }
 
+/* IUTF8: c continues a multibyte character (it takes no column, and is erased with its first byte) */
+static int utf8_cont(tty_t *t, uint8_t c) { return (t->iflag & IUTF8) && (c & 0xc0) == 0x80; }
+
 /* The packet-mode status the master has yet to read: set and clear bits (only in packet mode). */
 static void pkt_status(tty_t *t, uint8_t set, uint8_t clear)
 {
@@ -126,7 +129,7 @@ static int opost(tty_t *t, uint8_t c, uint8_t *o)
     default:
         if (is_cntrl(c)) break;
         if ((o_ & OLCUC) && c >= 'a' && c <= 'z') c = (uint8_t)(c - 32);
-        t->column++;
+        if (!utf8_cont(t, c)) t->column++;
     }
     o[0] = c;
     return 1;
@@ -204,14 +207,26 @@ static void commit_line(tty_t *t)
 
 static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->lqhead = 0; t->llen = 0; t->erasing = 0; }
 
-static int word_char(uint8_t c) { return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_'; }
+/* Linux's isalnum or _ (its ctype takes the Latin-1 letters 0300-0377, but for 0327 and 0367, as letters) */
+static int word_char(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_' || (c >= 0xc0 && c != 0xd7 && c != 0xf7);
+}
 
-/* The echo of erasing x, the character before the end of the line (erase is VERASE's echo without ECHOE). */
-static void echo_erased(tty_t *t, uint8_t x, int erase)
+/* Linux's isupper: A-Z and the Latin-1 capitals 0300-0336 but for 0327 (IUCLC lowers them all) */
+static int is_upper(uint8_t c) { return (c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7); }
+
+/* The echo of erasing the character just after the end of the line: its first byte x and n bytes in all
+ * (IUTF8); erase: VERASE's (echoed as it is without ECHOE). */
+static void echo_erased(tty_t *t, uint8_t x, uint64_t n, int erase)
 {
     if (t->lflag & ECHOPRT) {
         if (!t->erasing) { echo_raw(t, '\\'); t->erasing = 1; }
         echo_char(t, x);
+        for (uint64_t i = 1; i < n; i++) {
+            echo_raw(t, t->line[t->llen + i]);
+            if (t->column) t->column--;
+        }
     } else if (erase && !(t->lflag & ECHOE)) {
         echo_char(t, t->cc[VERASE]);
     } else if (x == '\t') {  /* back to where the tab began: count the columns since the line or the last tab */
@@ -220,7 +235,7 @@ static void echo_erased(tty_t *t, uint8_t x, int erase)
         for (uint64_t i = t->llen; i-- > 0;) {
             uint8_t y = t->line[i];
             if (y == '\t') { after_tab = 1; break; }
-            n += is_cntrl(y) ? ((t->lflag & ECHOCTL) ? 2 : 0) : 1;
+            n += is_cntrl(y) ? ((t->lflag & ECHOCTL) ? 2 : 0) : !utf8_cont(t, y);
         }
         if (!after_tab) n += t->canon_column;
         for (uint32_t k = 8 - (n & 7); k; k--) {
@@ -251,13 +266,17 @@ static void erase_input(tty_t *t, uint8_t c)
     }
     int seen = 0;
     while (t->llen) {
-        uint8_t x = t->line[t->llen - 1];
+        uint64_t head = t->llen - 1;
+        while (head && utf8_cont(t, t->line[head])) head--;
+        uint8_t x = t->line[head];
+        if (utf8_cont(t, x)) break;  /* not part of a character */
         if (word) {
             if (word_char(x)) seen = 1;
             else if (seen) break;
         }
-        t->llen--;
-        if (echo) echo_erased(t, x, erase);
+        uint64_t n = t->llen - head;
+        t->llen = head;
+        if (echo) echo_erased(t, x, n, erase);
         if (erase) break;
     }
     if (!t->llen && echo) finish_erasing(t);
@@ -351,7 +370,7 @@ static int signal_char(tty_t *t, uint8_t c)
 void tty_input(tty_t *t, uint8_t c)
 {
     if (t->iflag & ISTRIP) c &= 0x7f;
-    if ((t->iflag & IUCLC) && (t->lflag & IEXTEN) && c >= 'A' && c <= 'Z') c = (uint8_t)(c + 32);
+    if ((t->iflag & IUCLC) && (t->lflag & IEXTEN) && is_upper(c)) c = (uint8_t)(c + 32);
     if (t->lnext) {  /* after ^V: an ordinary character */
         t->lnext = 0;
         if ((t->iflag & (IXON | IXANY)) == (IXON | IXANY)) start_output(t, 0);

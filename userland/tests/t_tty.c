@@ -698,5 +698,15 @@ int main(void)
     test_flags(m, s);
     close(s);
     close(m);
+
+    /* a master whose slave has closed */
+    CHECK(open_pair(&m, &s) == 0, "tty: another pty");
+    close(s);
+    errno = 0;
+    long wr = write(m, "x\n", 2);
+    CHECK(wr == 2, "a master whose slave closed can still be written");
+    struct pollfd pf = { m, POLLOUT, 0 };
+    CHECK(poll(&pf, 1, 0) == 1 && pf.revents == (POLLOUT | POLLHUP), "and poll says POLLOUT and POLLHUP");
+    close(m);
     return check_failed;
 }

@@ -801,7 +801,7 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
         tty_set_packet(t, v);
         return 0;
     }
-    case 0x40045436: /* TIOCSIG: a master sends ^C's, ^\\'s or ^Z's signal to the foreground group */
+    case 0x40045436: /* TIOCSIG: a master sends SIGINT, SIGQUIT or SIGTSTP to the foreground group */
         if (!f->master) return -ENOTTY;
         if (arg != 2 && arg != 3 && arg != 20) return -EINVAL;
         signal_pgrp(t->fg_pgrp, (int)arg, 0);

@@ -849,7 +849,7 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
     if (req == 0x541b) {  /* FIONREAD */
-        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? tty_master_avail(f->tty) : f->tty->qlen) : 0;
+        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? tty_master_avail(f->tty) : tty_inq(f->tty)) : 0;
         return copy_out(p, arg, &n, 4);
     }
     if (req == 0x5421) {  /* FIONBIO: the same as F_SETFL's O_NONBLOCK */

@@ -492,6 +492,20 @@ static void test_queues(int m, int s)
     usleep(100000);
     CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 8, "FIONREAD: two lines");
     CHECK(tcflush(s, TCIFLUSH) == 0 && ioctl(s, FIONREAD, &n) == 0 && n == 0, "TCIFLUSH empties the input");
+    {
+        char many[300], got[300];
+        for (int i = 0; i < 100; i++) { many[2 * i] = (char)('a' + i % 26); many[2 * i + 1] = '\n'; }
+        write(m, many, 200);
+        usleep(100000);
+        CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 200, "a hundred lines written at once are all queued");
+        CHECK(read_for(s, got, 200, 1000) == 200 && !memcmp(got, many, 200), "and all read, one by one");
+        write(m, "ab\x04\x04" "cd\n", 7);
+        usleep(100000);
+        CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 5, "FIONREAD does not count ends of file");
+        CHECK(read(s, got, 1) == 1 && read(s, got + 1, 10) == 1 && read(s, got, 10) == 0 && read(s, got, 10) == 3,
+              "a line ended by ^D is read in pieces, then ^D alone reads as end of file");
+        drain(m);
+    }
     CHECK(!(poll_ev(s, POLLIN, 100) & POLLIN), "after TCIFLUSH nothing is readable");
     drain(m);
     write(s, "out", 3);

@@ -65,6 +65,7 @@ typedef struct tty {
     uint8_t *q;                   /* input ready for read (a ring of qcap bytes) */
     uint64_t qhead, qlen, qcap;
     int lines;                    /* canonical mode: complete lines in q (an end of file counts as one) */
+    uint8_t *qend;                /* a bit per byte of q: a line ends there (a 0 byte so marked: VEOF) */
     int lnext;                    /* the next character is taken as it is (after VLNEXT) */
     int erasing;                  /* ECHOPRT: a "\\" was echoed and its "/" not yet */
     uint32_t column, canon_column; /* output column, and where the line being edited began (OPOST) */
@@ -73,8 +74,6 @@ typedef struct tty {
                                    * stopped (^S, TCOOFF), and by TCOOFF (only TCOON restarts it) */
     uint8_t excl[2];              /* TIOCEXCL of each side: opening the slave again needs root */
     uint8_t packet, pktstatus;    /* TIOCPKT on the master; status bits it has yet to read */
-    uint16_t lq[64];              /* their lengths, oldest at lqhead (0: an end of file) */
-    uint64_t lqhead;
     /* pseudo-terminals (index < 0: the console) */
     int index;
     int in_use, locked, hungup;   /* locked: until unlockpt; hungup: its master was closed */
@@ -91,6 +90,7 @@ void tty_init(void);
 void tty_input(tty_t *t, uint8_t c);          /* one character of input (UART, or written to the master) */
 tty_t *tty_at(int i);                          /* i = 0: the console; 1..PTY_MAX: the ptys in use; else 0 */
 uint64_t tty_master_avail(tty_t *t);          /* bytes a pty master can read now */
+uint64_t tty_inq(tty_t *t);                    /* FIONREAD of the slave or console */
 
 /* open files of terminals (file.c, namespace.c) */
 long tty_open(file_t *f);                      /* bind a character-device file to its terminal (vfs_open) */

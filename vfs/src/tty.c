@@ -16,7 +16,7 @@ void heap_free(void *p, uint64_t n);
 enum { EIO = 5, ENXIO = 6, EAGAIN = 11, EBUSY = 16, ENOSPC = 28, EINVAL = 22, ESPIPE = 29 };
 
 tty_t console_tty;
-static uint8_t console_line[4096], console_q[8192];
+static uint8_t console_line[4096], console_q[8192], console_qend[8192 / 8];
 static tty_t *ptys[PTY_MAX];     /* allocated on first use, then recycled */
 
 static int is_pty(tty_t *t) { return t->index >= 0; }
@@ -41,6 +41,7 @@ void tty_init(void)
     t->lcap = sizeof(console_line);
     t->q = console_q;
     t->qcap = sizeof(console_q);
+    t->qend = console_qend;
     t->index = -1;
 }
 
@@ -182,30 +183,39 @@ static void start_output(tty_t *t, int side)
 }
 
 /* ---- input ---- */
+static int line_end_at(tty_t *t, uint64_t pos) { return (t->qend[pos / 8] >> (pos % 8)) & 1; }
+static void mark_line_end(tty_t *t, uint64_t pos, int on)
+{
+    t->qend[pos / 8] = (uint8_t)((t->qend[pos / 8] & ~(1u << (pos % 8))) | ((unsigned)on << (pos % 8)));
+}
+
 static int push(tty_t *t, uint8_t c)
 {
     if (t->qlen >= t->qcap) return 0;
-    t->q[(t->qhead + t->qlen++) % t->qcap] = c;
+    uint64_t pos = (t->qhead + t->qlen++) % t->qcap;
+    t->q[pos] = c;
+    mark_line_end(t, pos, 0);
     return 1;
 }
 
 /* c is the special character i (a c_cc entry of 0 is disabled, as _POSIX_VDISABLE on Linux) */
 static int is_cc(tty_t *t, int i, uint8_t c) { return c && t->cc[i] == c; }
 
-/* canonical mode: the lengths of the complete lines in q, oldest first (0: an end of file) */
-#define LQ (sizeof(((tty_t *)0)->lq) / sizeof(((tty_t *)0)->lq[0]))
-static void commit_line(tty_t *t)
+/* Canonical mode: the line being edited goes to q, its last byte marked as a line's end (VEOF adds a
+ * 0 byte to mark, as Linux's __DISABLED_CHAR: it is not read). What q has no room for is lost. */
+static void commit_line(tty_t *t, int eof)
 {
-    if (t->lines >= (int)LQ) { t->llen = 0; return; }  /* too many lines waiting: this one is lost */
+    if (eof) t->line[t->llen++] = 0;  /* the line keeps room for it */
     uint64_t n = 0;
     while (n < t->llen && push(t, t->line[n])) n++;
-    t->lq[(t->lqhead + (uint64_t)t->lines) % LQ] = (uint16_t)n;
-    t->lines++;
     t->llen = 0;
+    if (!n) return;
+    mark_line_end(t, (t->qhead + t->qlen - 1) % t->qcap, 1);
+    t->lines++;
     vfs_event(t);
 }
 
-static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->lqhead = 0; t->llen = 0; t->erasing = 0; }
+static void flush_input(tty_t *t) { t->qlen = 0; t->qhead = 0; t->lines = 0; t->llen = 0; t->erasing = 0; }
 
 /* Linux's isalnum or _ (its ctype takes the Latin-1 letters 0300-0377, but for 0327 and 0367, as letters) */
 static int word_char(uint8_t c)
@@ -309,7 +319,7 @@ static void put_char(tty_t *t, uint8_t c, int nl)
 static void end_line(tty_t *t, uint8_t c, int eof)
 {
     if (!eof) t->line[t->llen++] = c;  /* the line keeps room for it */
-    commit_line(t);
+    commit_line(t, eof);
 }
 
 /* Canonical mode's special characters: 1 if c was one (and is done with). */
@@ -402,6 +412,18 @@ static int readable(tty_t *t, int poll)
     return t->qlen >= need;
 }
 
+/* FIONREAD, TIOCINQ: the bytes a read can take (canonical mode: of complete lines, without VEOF's marks) */
+uint64_t tty_inq(tty_t *t)
+{
+    uint64_t n = t->qlen;
+    if (t->lflag & ICANON)
+        for (uint64_t i = 0; i < t->qlen; i++) {
+            uint64_t pos = (t->qhead + i) % t->qcap;
+            if (!t->q[pos] && line_end_at(t, pos)) n--;
+        }
+    return n;
+}
+
 static uint8_t take(tty_t *t)
 {
     uint8_t c = t->q[t->qhead];
@@ -420,11 +442,15 @@ static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock, int exp
 {
     if (t->lflag & ICANON) {
         if (!t->lines) return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
-        uint16_t *l = &t->lq[t->lqhead];
-        uint64_t n = 0;
-        while (n < len && n < *l) b[n++] = take(t);
-        *l = (uint16_t)(*l - n);
-        if (!*l) { t->lqhead = (t->lqhead + 1) % LQ; t->lines--; }
+        uint64_t end = 0;  /* the first line: q[qhead .. qhead + end] */
+        while (!line_end_at(t, (t->qhead + end) % t->qcap)) end++;
+        int eof = !t->q[(t->qhead + end) % t->qcap];
+        uint64_t data = end + !eof, n = 0;
+        while (n < len && n < data) b[n++] = take(t);
+        if (n == data) {  /* the whole line: its end of file mark goes too */
+            if (eof) take(t);
+            t->lines--;
+        }
         return (long)n;
     }
     uint64_t min = t->cc[VMIN];
@@ -468,12 +494,13 @@ static long pty_new(file_t *f)
         t = ptys[i] = heap_alloc(sizeof(tty_t));
         t->line = heap_alloc(4096);
         t->q = heap_alloc(4096);
+        t->qend = heap_alloc(4096 / 8);
         t->mq = heap_alloc(PTY_OUT);
     }
-    uint8_t *line = t->line, *q = t->q, *mq = t->mq;
+    uint8_t *line = t->line, *q = t->q, *qend = t->qend, *mq = t->mq;
     memset(t, 0, sizeof(*t));
     t->line = line; t->lcap = 4096;
-    t->q = q; t->qcap = 4096;
+    t->q = q; t->qcap = 4096; t->qend = qend;
     t->mq = mq;
     termios_defaults(t);       /* a new pty's window size is 0 x 0, as Linux's */
     t->index = i;
@@ -710,10 +737,8 @@ void tty_set_termios(tty_t *t, const uint8_t b[36])
         for (uint64_t i = 0; i < t->llen; i++) t->rx += (uint64_t)push(t, t->line[i]);
         t->llen = 0;
         t->lines = 0;
-        t->lqhead = 0;
     } else if (!(old & ICANON) && (t->lflag & ICANON) && t->qlen) {  /* what is there reads as a line */
-        t->lqhead = 0;
-        t->lq[0] = (uint16_t)(t->qlen < 0xffff ? t->qlen : 0xffff);
+        for (uint64_t i = 0; i < t->qlen; i++) mark_line_end(t, (t->qhead + i) % t->qcap, i == t->qlen - 1);
         t->lines = 1;
     }
     vfs_event(t);

@@ -593,7 +593,7 @@ uint64_t ctty_dev(proc_t *g, int *tpgid)
     tty_t *t = ctty_of(g);
     *tpgid = t && t->fg_pgrp ? t->fg_pgrp : -1;
     if (!t) return 0;
-    return t->index < 0 ? DEV_TTYAMA0 : ((uint64_t)PTS_MAJOR << 8) | (uint64_t)t->index;
+    return tty_dev(t);
 }
 
 /* sig to every process of group pg (self: the calling thread takes it for its own process) */
@@ -694,17 +694,40 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
     if (t->hungup && !f->master) return req == 0x5410 ? -ENOTTY : -EIO;
     int own = ctty_of(g) == t;
     switch (req) {
-    case 0x5401: { /* TCGETS (on a master: the slave's, as in Linux) */
-        uint8_t b[36];
+    case 0x5401: case 0x802c542a: case 0x5405: { /* TCGETS, TCGETS2, TCGETA (on a master: the slave's, as in Linux) */
+        uint8_t b[44], tio[17];
         tty_get_termios(t, b);
-        return copy_out(p, arg, b, 36);
+        if (req != 0x5405) return copy_out(p, arg, b, req == 0x5401 ? 36 : 44);
+        tty_termio_get(b, tio);
+        return copy_out(p, arg, tio, 17);
     }
-    case 0x5402: case 0x5403: case 0x5404: { /* TCSETS, TCSETSW, TCSETSF */
-        uint8_t b[36];
+    case 0x5402: case 0x5403: case 0x5404:                /* TCSETS, TCSETSW, TCSETSF */
+    case 0x402c542b: case 0x402c542c: case 0x402c542d:    /* TCSETS2, TCSETSW2, TCSETSF2 */
+    case 0x5406: case 0x5407: case 0x5408: {              /* TCSETA, TCSETAW, TCSETAF */
+        uint8_t b[44], tio[17];
+        int two = (req >> 16) != 0, termio = req >= 0x5406 && req <= 0x5408;
         if ((r = tty_check(p, t, 22))) return r;
+        tty_get_termios(t, b);
+        if (termio ? copy_in(p, tio, arg, 17) : copy_in(p, b, arg, two ? 44 : 36)) return -EFAULT;
+        if (termio) tty_termio_put(b, tio);
+        if (req == 0x5404 || req == 0x402c542d || req == 0x5408) tty_flush(t, 0, 0);
+        tty_set_termios(t, b, two);
+        return 0;
+    }
+    case 0x5456: { uint8_t b[36]; memcpy(b, t->lock_termios, 36); return copy_out(p, arg, b, 36); } /* TIOCGLCKTRMIOS */
+    case 0x5457: { /* TIOCSLCKTRMIOS: root only */
+        uint8_t b[36];
+        if (g->euid != 0) return -EPERM;
         if (copy_in(p, b, arg, 36)) return -EFAULT;
-        if (req == 0x5404) tty_flush(t, 0, 0);
-        tty_set_termios(t, b);
+        memcpy(t->lock_termios, b, 36);
+        return 0;
+    }
+    case 0x80045432: { unsigned d = (unsigned)tty_dev(t); return copy_out(p, arg, &d, 4); } /* TIOCGDEV (a master: its slave's) */
+    case 0x5419: { int v = (t->cflag & CLOCAL) != 0; return copy_out(p, arg, &v, 4); } /* TIOCGSOFTCAR */
+    case 0x541a: { /* TIOCSSOFTCAR: CLOCAL */
+        int v;
+        if (copy_in(p, &v, arg, 4)) return -EFAULT;
+        t->cflag = v ? t->cflag | CLOCAL : t->cflag & ~(uint32_t)CLOCAL;
         return 0;
     }
     case 0x5413: { uint16_t ws[4] = { t->rows, t->cols, t->xpixel, t->ypixel }; return copy_out(p, arg, ws, 8); } /* TIOCGWINSZ */

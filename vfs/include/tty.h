@@ -45,6 +45,10 @@
 #define CS8 060
 #define CREAD 0200
 #define PARENB 0400
+#define CLOCAL 04000
+#define CBAUD 010017
+#define CBAUDEX 010000       /* BOTHER alone: the speed is the number given (TCSETS2) */
+#define IBSHIFT 16
 enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP, VEOL, VREPRINT, VDISCARD,
        VWERASE, VLNEXT, VEOL2 };
 /* TCXONC actions and packet-mode status bits (TIOCPKT) */
@@ -58,6 +62,8 @@ enum { TIOCPKT_FLUSHREAD = 1, TIOCPKT_FLUSHWRITE = 2, TIOCPKT_STOP = 4, TIOCPKT_
 typedef struct tty {
     uint32_t iflag, oflag, cflag, lflag;
     uint8_t line_disc, cc[19];
+    uint32_t ispeed, ospeed;      /* struct termios2's c_ispeed, c_ospeed (from the CBAUD codes) */
+    uint8_t lock_termios[36];     /* TIOCSLCKTRMIOS: the termios bits and characters that do not change */
     uint16_t rows, cols, xpixel, ypixel;
     int fg_pgrp, sid;             /* foreground process group and the session it controls (0: none) */
     uint8_t *line;                /* the line being edited (canonical mode) */
@@ -104,8 +110,11 @@ long tty_flush(tty_t *t, int queue, int master);  /* TCFLSH: 0 input, 1 output, 
 long tty_flow(tty_t *t, int action, int master);  /* TCXONC */
 void tty_sti(tty_t *t, int master, uint8_t c);    /* TIOCSTI: c as if it came in on that side */
 void tty_set_packet(tty_t *t, int on);            /* TIOCPKT */
-void tty_get_termios(tty_t *t, uint8_t b[36]);    /* struct termios */
-void tty_set_termios(tty_t *t, const uint8_t b[36]);
+void tty_get_termios(tty_t *t, uint8_t b[44]);    /* struct termios2 (struct termios: its first 36 bytes) */
+void tty_set_termios(tty_t *t, const uint8_t b[44], int speeds);  /* speeds: b's c_ispeed, c_ospeed count */
+void tty_termio_get(const uint8_t t2[44], uint8_t tio[17]);  /* struct termio (TCGETA) of a termios2 */
+void tty_termio_put(uint8_t t2[44], const uint8_t tio[17]);  /* TCSETA: its low 16 bits and 8 characters */
+uint64_t tty_dev(tty_t *t);                       /* the device number (/dev/ttyAMA0's for the console) */
 
 /* implemented by posix-server */
 void tty_signal_fg(tty_t *t, int sig);         /* ^C ^\ ^Z, SIGWINCH: the foreground process group */

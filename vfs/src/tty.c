@@ -29,6 +29,7 @@ static void termios_defaults(tty_t *t)
     t->lflag = 0x8a3b;      /* ISIG | ICANON | ECHO | ECHOE | ECHOK | IEXTEN | ECHOCTL | ECHOKE */
     static const uint8_t cc[19] = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0x0f, 0x17, 0x16, 0 };
     memcpy(t->cc, cc, sizeof(cc));
+    t->ispeed = t->ospeed = 38400;
 }
 
 void tty_init(void)
@@ -712,19 +713,51 @@ void tty_set_packet(tty_t *t, int on)
     vfs_event(t);
 }
 
+/* The speed of a CBAUD code (Linux's baud_table; BOTHER: the number given). */
+static uint32_t baud(uint32_t code, uint32_t given)
+{
+    static const uint32_t bauds[] = { 0, 50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600, 19200,
+        38400, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000, 1152000, 1500000, 2000000, 2500000,
+        3000000, 3500000, 4000000 };
+    if (code == CBAUDEX) return given;
+    if (code & CBAUDEX) code = (code & ~(uint32_t)CBAUDEX) + 15;
+    return bauds[code];
+}
+
+/* The bits and characters TIOCSLCKTRMIOS locked keep their old values (Linux's unset_locked_termios). */
+static void keep_locked(tty_t *t, const uint8_t old[36])
+{
+    uint32_t f[4], o[4], l[4];
+    memcpy(f, &t->iflag, 16);
+    memcpy(o, old, 16);
+    memcpy(l, t->lock_termios, 16);
+    for (int i = 0; i < 4; i++) f[i] = (f[i] & ~l[i]) | (o[i] & l[i]);
+    memcpy(&t->iflag, f, 16);
+    if (t->lock_termios[16]) t->line_disc = old[16];
+    for (int i = 0; i < 19; i++) if (t->lock_termios[17 + i]) t->cc[i] = old[17 + i];
+}
+
 /* ^S/^Q flow control as a master in packet mode sees it: IXON with the usual characters */
 static int usual_flow(tty_t *t) { return (t->iflag & IXON) && t->cc[VSTOP] == 0x13 && t->cc[VSTART] == 0x11; }
 
-/* TCSETS: switching canonical mode on or off keeps the input; a pty's c_cflag is CS8 | CREAD without
- * parity; a master in packet mode hears of a change of flow control (and of any change under EXTPROC);
- * turning IXON off lets stopped output go. */
-void tty_set_termios(tty_t *t, const uint8_t b[36])
+/* TCSETS: locked bits stay; the speeds follow the CBAUD codes (BOTHER: the ones given with TCSETS2,
+ * else the old ones); switching canonical mode on or off keeps the input; a pty's c_cflag is
+ * CS8 | CREAD without parity; a master in packet mode hears of a change of flow control (and of any
+ * change under EXTPROC); turning IXON off lets stopped output go. */
+void tty_set_termios(tty_t *t, const uint8_t b[44], int speeds)
 {
     uint32_t old = t->lflag, old_iflag = t->iflag;
     int old_flow = usual_flow(t);
+    uint8_t prev[44];
+    tty_get_termios(t, prev);
     memcpy(&t->iflag, b, 16);
     t->line_disc = b[16];
     memcpy(t->cc, b + 17, 19);
+    keep_locked(t, prev);
+    if (speeds) { memcpy(&t->ispeed, b + 36, 4); memcpy(&t->ospeed, b + 40, 4); }
+    t->ospeed = baud(t->cflag & CBAUD, t->ospeed);
+    uint32_t icode = (t->cflag >> IBSHIFT) & CBAUD;
+    t->ispeed = icode ? baud(icode, t->ispeed) : t->ospeed;
     if (is_pty(t)) {
         t->cflag = (t->cflag & ~(uint32_t)(CSIZE | PARENB)) | CS8 | CREAD;
         int new_flow = usual_flow(t);
@@ -744,9 +777,25 @@ void tty_set_termios(tty_t *t, const uint8_t b[36])
     vfs_event(t);
 }
 
-void tty_get_termios(tty_t *t, uint8_t b[36])
+void tty_get_termios(tty_t *t, uint8_t b[44])
 {
     memcpy(b, &t->iflag, 16);
     b[16] = t->line_disc;
     memcpy(b + 17, t->cc, 19);
+    memcpy(b + 36, &t->ispeed, 4);
+    memcpy(b + 40, &t->ospeed, 4);
 }
+
+void tty_termio_get(const uint8_t t2[44], uint8_t tio[17])
+{
+    for (int i = 0; i < 4; i++) memcpy(tio + 2 * i, t2 + 4 * i, 2);
+    memcpy(tio + 8, t2 + 16, 9);  /* c_line, c_cc[0..7] */
+}
+
+void tty_termio_put(uint8_t t2[44], const uint8_t tio[17])
+{
+    for (int i = 0; i < 4; i++) memcpy(t2 + 4 * i, tio + 2 * i, 2);
+    memcpy(t2 + 16, tio + 8, 9);
+}
+
+uint64_t tty_dev(tty_t *t) { return is_pty(t) ? ((uint64_t)PTS_MAJOR << 8) | (uint64_t)t->index : DEV_TTYAMA0; }

@@ -676,6 +676,7 @@ static int in_is(int m, int s, const char *in, const char *want, const char *ech
 
 static void test_flags(int m, int s)
 {
+    char buf[16];
     set_flags(s, 0, 0, OCRNL, 0, 0, 0);
     drain(m);
     CHECK(out_is(m, s, "a\rb\n", "a\nb\r\n"), "OCRNL: CR goes out as NL");
@@ -763,6 +764,17 @@ static void test_flags(int m, int s)
     tcsetattr(s, TCSAFLUSH, &t);
     CHECK(in_is(m, s, "a\r", "a\n", "a\r\n"), "raw input with ICRNL: CR is a newline and echoes as one");
 
+    set_flags(s, 0, 0, 0, 0, EXTPROC, 0);
+    CHECK(in_is(m, s, "ab\x7f\x03\n", "ab\x7f\x03\n", ""), "EXTPROC: input comes as it is, without signals, editing or echo");
+    t = base;
+    t.c_lflag |= EXTPROC;
+    int v = 1;
+    ioctl(m, TIOCPKT, &v);
+    tcsetattr(s, TCSANOW, &t);
+    CHECK(read_once(m, buf, 10, 2000) == 1 && buf[0] == TIOCPKT_IOCTL, "EXTPROC in packet mode: a termios change is TIOCPKT_IOCTL");
+    v = 0;
+    ioctl(m, TIOCPKT, &v);
+
     set_flags(s, 0, 0, 0, 0, 0, 0);
     write(m, "abc\n", 4);
     usleep(100000);
@@ -773,7 +785,6 @@ static void test_flags(int m, int s)
     write(m, "abc\n", 4);
     usleep(100000);
     write(m, "\x03", 1);
-    char buf[16];
     CHECK(read_once(s, buf, 10, 1000) == 4, "NOFLSH: ^C keeps the input");
     set_flags(s, 0, 0, 0, 0, 0, 0);
     drain(m);

@@ -377,6 +377,9 @@ static int signal_char(tty_t *t, uint8_t c)
     return 1;
 }
 
+/* Reads take lines: ICANON, unless EXTPROC (an outside program edits the lines: input is raw) */
+static int line_mode(uint32_t lflag) { return (lflag & ICANON) && !(lflag & EXTPROC); }
+
 /* One character of input: from the UART, or written to the master (Linux's n_tty receive path). */
 void tty_input(tty_t *t, uint8_t c)
 {
@@ -386,6 +389,10 @@ void tty_input(tty_t *t, uint8_t c)
         t->lnext = 0;
         if ((t->iflag & (IXON | IXANY)) == (IXON | IXANY)) start_output(t, 0);
         put_char(t, c, 0);
+        return;
+    }
+    if (t->lflag & EXTPROC) {  /* as it is: no signals, editing or echo */
+        if (push(t, c)) { t->rx++; vfs_event(t); }
         return;
     }
     if (t->iflag & IXON) {
@@ -408,7 +415,7 @@ void tty_input(tty_t *t, uint8_t c)
 /* Input a read can take now (poll: as poll counts it, with VMIN in raw mode). */
 static int readable(tty_t *t, int poll)
 {
-    if (t->lflag & ICANON) return t->lines > 0;
+    if (line_mode(t->lflag)) return t->lines > 0;
     uint64_t need = poll && !t->cc[VTIME] && t->cc[VMIN] ? t->cc[VMIN] : 1;
     return t->qlen >= need;
 }
@@ -417,7 +424,7 @@ static int readable(tty_t *t, int poll)
 uint64_t tty_inq(tty_t *t)
 {
     uint64_t n = t->qlen;
-    if (t->lflag & ICANON)
+    if (line_mode(t->lflag))
         for (uint64_t i = 0; i < t->qlen; i++) {
             uint64_t pos = (t->qhead + i) % t->qcap;
             if (!t->q[pos] && line_end_at(t, pos)) n--;
@@ -441,7 +448,7 @@ static uint8_t take(tty_t *t)
  */
 static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock, int expired)
 {
-    if (t->lflag & ICANON) {
+    if (line_mode(t->lflag)) {
         if (!t->lines) return nonblock ? -EAGAIN : VFS_WOULD_BLOCK;
         uint64_t end = 0;  /* the first line: q[qhead .. qhead + end] */
         while (!line_end_at(t, (t->qhead + end) % t->qcap)) end++;
@@ -475,7 +482,7 @@ static long ldisc_read(tty_t *t, uint8_t *b, uint64_t len, int nonblock, int exp
 int tty_read_timer(file_t *f, int running, uint64_t *mark)
 {
     tty_t *t = f->tty;
-    if (f->master || (t->lflag & ICANON) || !t->cc[VTIME]) return 0;
+    if (f->master || line_mode(t->lflag) || !t->cc[VTIME]) return 0;
     if (!t->cc[VMIN]) return running ? 0 : t->cc[VTIME];
     if (!t->qlen || *mark == t->rx + 1) return 0;
     *mark = t->rx + 1;
@@ -629,7 +636,7 @@ long tty_file_write(file_t *f, const void *buf, uint64_t len)
             /* the slave's input: in raw mode a full queue holds the writer back (canonical lines that
              * grow too long lose characters, as in Linux) */
             for (; i < len; i++) {
-                if (!(t->lflag & ICANON) && t->qlen >= t->qcap) break;
+                if (!line_mode(t->lflag) && t->qlen >= t->qcap) break;
                 tty_input(t, s[i]);
             }
         } else {
@@ -648,7 +655,7 @@ int tty_file_poll(file_t *f, int events)
         if (tty_master_avail(t)) r |= 1;
         if (t->packet && t->pktstatus) r |= 1 | 2;  /* POLLIN | POLLPRI */
         if (t->slave_opened && !t->slaves) r |= 16;
-        if (!t->flow[1].stopped && ((t->lflag & ICANON) || t->qlen < t->qcap)) r |= 4;
+        if (!t->flow[1].stopped && (line_mode(t->lflag) || t->qlen < t->qcap)) r |= 4;
     } else {
         if (t->hungup) return (1 | 4 | 8 | 16) & (events | 8 | 16);
         if (readable(t, 1)) r |= 1;
@@ -765,12 +772,12 @@ void tty_set_termios(tty_t *t, const uint8_t b[44], int speeds)
         if ((old | t->lflag) & EXTPROC) pkt_status(t, TIOCPKT_IOCTL, 0);
     }
     if ((old_iflag & IXON) && !(t->iflag & IXON)) start_output(t, 0);
-    if ((old ^ t->lflag) & ICANON) t->erasing = t->lnext = 0;
-    if ((old & ICANON) && !(t->lflag & ICANON)) {  /* the line being edited becomes input */
+    if ((old ^ t->lflag) & (ICANON | EXTPROC)) t->erasing = t->lnext = 0;
+    if (line_mode(old) && !line_mode(t->lflag)) {  /* the line being edited becomes input */
         for (uint64_t i = 0; i < t->llen; i++) t->rx += (uint64_t)push(t, t->line[i]);
         t->llen = 0;
         t->lines = 0;
-    } else if (!(old & ICANON) && (t->lflag & ICANON) && t->qlen) {  /* what is there reads as a line */
+    } else if (!line_mode(old) && line_mode(t->lflag) && t->qlen) {  /* what is there reads as a line */
         for (uint64_t i = 0; i < t->qlen; i++) mark_line_end(t, (t->qhead + i) % t->qcap, i == t->qlen - 1);
         t->lines = 1;
     }

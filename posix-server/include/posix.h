@@ -115,6 +115,7 @@ typedef struct proc {
     void *wait_obj;
     uint64_t sys_args[6];
     uint64_t io_done;             /* bytes already moved by a blocking write */
+    uint64_t tty_mark;            /* a tty read's note for VTIME's timer (tty_read_timer) */
     file_t *open_wait;            /* a FIFO open waiting for the other side (P_IO), and */
     uint32_t open_count;          /* the other side's open count when it began */
     int poll_masked;              /* ppoll/pselect6 set a temporary signal mask (saved_mask holds the old) */
@@ -156,6 +157,7 @@ enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_IO, P_POLL
 /* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
 extern int sleepers;  /* processes with a wake_at deadline */
 void sleep_arm(proc_t *p, uint64_t at);  /* p waits until cntvct at (posix_timer_tick answers it) */
+void sleep_disarm(proc_t *p);            /* p waits for no deadline any more */
 
 extern proc_t procs[MAX_PROCS];
 extern uint64_t server_ep;
@@ -243,6 +245,7 @@ int io_pending(void);               /* objects changed since the last io_run_wak
 void fd_wait_cancel(proc_t *t, int signal); /* t's wait in a file call ends unanswered (signal, or exit) */
 void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vfs_cred is 0 again */
 long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */
+long fd_io_timeout(proc_t *t);      /* the deadline of t's wait for a file (VTIME) passed: its answer */
 file_t *fd_file(proc_t *p, uint64_t fd);            /* the open file of descriptor fd, or 0 */
 long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the lowest free descriptor >= min, or -EMFILE */
 long poll_set_mask(proc_t *p, uint64_t umask);      /* ppoll's temporary signal mask (umask: user address) */

@@ -189,6 +189,61 @@ static long epipe(proc_t *p, long r)
     return r;
 }
 
+static int io_expired;  /* a tty read is made again because its VTIME ran out (fd_io_timeout) */
+
+/*
+ * read or readv of a terminal: one call of the line discipline for the whole request (at most
+ * PIPE_BUF bytes) through a buffer, so that VMIN and packet mode see it whole, not in pages. A read
+ * that waits keeps VTIME's timer (tty_read_timer): when it runs out the read is made again with
+ * io_expired and takes what there is.
+ */
+static long tty_read(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], int vec)
+{
+    static uint8_t buf[PIPE_BUF];
+    uint64_t segs = vec ? a[2] : 1, want = 0;
+    if (vec && segs > 1024) return -EINVAL;
+    for (uint64_t s = 0; s < segs && want < sizeof(buf); s++) {
+        uint64_t v[2] = { a[1], a[2] };
+        if (vec && copy_in(p, v, a[1] + 16 * s, 16)) return -EFAULT;
+        if ((int64_t)v[1] < 0) return -EINVAL;
+        want += v[1];
+    }
+    if (!want) return 0;
+    if (!io_retrying) p->tty_mark = 0;  /* a read starts */
+    long r = tty_file_read(f, buf, want < sizeof(buf) ? want : sizeof(buf), io_expired);
+    if (r == VFS_WOULD_BLOCK) {
+        int tenths = tty_read_timer(f, p->wake_at != 0, &p->tty_mark);
+        if (tenths) {
+            sleep_disarm(p);
+            sleep_arm(p, read_cntvct() + read_cntfrq() * (uint64_t)tenths / 10);
+        }
+        return block_on(p, f, nr, a);
+    }
+    if (r <= 0) return r;
+    uint64_t done = 0;
+    for (uint64_t s = 0; s < segs && done < (uint64_t)r; s++) {
+        uint64_t v[2] = { a[1], a[2] };
+        if (vec) copy_in(p, v, a[1] + 16 * s, 16);
+        uint64_t k = v[1] < (uint64_t)r - done ? v[1] : (uint64_t)r - done;
+        if (copy_out(p, v[0], buf + done, k)) return done ? (long)done : -EFAULT;  /* as Linux: those bytes are gone */
+        done += k;
+    }
+    return r;
+}
+
+/* The deadline of a thread waiting in P_IO passed (a tty read's VTIME): the call is made again and
+ * answers what it can; SYSCALL_NO_REPLY if it goes on waiting. */
+long fd_io_timeout(proc_t *p)
+{
+    p->state = P_RUN;
+    current_caller = p;
+    io_retrying = io_expired = 1;
+    long r = posix_syscall(p, p->sys_nr, p->sys_args);
+    io_retrying = io_expired = 0;
+    current_caller = 0;
+    return r;
+}
+
 static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int positional)
 {
     file_t *f = fd_file(p, a[0]);
@@ -201,6 +256,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
         long jc = write ? (f->tty->lflag & TOSTOP ? tty_check(p, f->tty, 22) : 0) : tty_check(p, f->tty, 21);
         if (jc) return jc;
     }
+    if (f->tty && !write && !positional) return tty_read(p, f, nr, a, vec);
     uint64_t segs = vec ? a[2] : 1;
     if (vec && segs > 1024) return -EINVAL;
     static uint8_t buf[PIPE_BUF];
@@ -232,11 +288,6 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
             if (r == VFS_WOULD_BLOCK) {
                 if (total && !write) return total;
                 if (write) p->io_done = (uint64_t)total;
-                tty_t *t = f->tty;
-                if (!write && t && !f->master && !(t->lflag & ICANON) && !t->cc[VMIN] && t->cc[VTIME] && !p->wake_at) {
-                    /* VMIN 0, VTIME n: the read ends with 0 after n tenths of a second (posix_timer_tick) */
-                    sleep_arm(p, read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10);
-                }
                 return block_on(p, f, nr, a);
             }
             if (r < 0) { p->io_done = 0; return total ? total : write ? epipe(p, r) : r; }
@@ -244,7 +295,8 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
             if (offp) pos += (uint64_t)r;
             base += (uint64_t)r;
             len -= (uint64_t)r;
-            if ((uint64_t)r < n) { p->io_done = 0; return total; }  /* short: stop here */
+            /* short: stop here; but a blocking write of a terminal waits to write the rest, as Linux's */
+            if ((uint64_t)r < n && !(write && f->tty && !(f->flags & O_NONBLOCK))) { p->io_done = 0; return total; }
         }
     }
     p->io_done = 0;
@@ -577,7 +629,7 @@ uint64_t ctty_dev(proc_t *g, int *tpgid)
     tty_t *t = ctty_of(g);
     *tpgid = t && t->fg_pgrp ? t->fg_pgrp : -1;
     if (!t) return 0;
-    return t->index < 0 ? DEV_TTYAMA0 : ((uint64_t)PTS_MAJOR << 8) | (uint64_t)t->index;
+    return tty_dev(t);
 }
 
 /* sig to every process of group pg (self: the calling thread takes it for its own process) */
@@ -678,17 +730,40 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
     if (t->hungup && !f->master) return req == 0x5410 ? -ENOTTY : -EIO;
     int own = ctty_of(g) == t;
     switch (req) {
-    case 0x5401: { /* TCGETS (on a master: the slave's, as in Linux) */
-        uint8_t b[36];
+    case 0x5401: case 0x802c542a: case 0x5405: { /* TCGETS, TCGETS2, TCGETA (on a master: the slave's, as in Linux) */
+        uint8_t b[44], tio[17];
         tty_get_termios(t, b);
-        return copy_out(p, arg, b, 36);
+        if (req != 0x5405) return copy_out(p, arg, b, req == 0x5401 ? 36 : 44);
+        tty_termio_get(b, tio);
+        return copy_out(p, arg, tio, 17);
     }
-    case 0x5402: case 0x5403: case 0x5404: { /* TCSETS, TCSETSW, TCSETSF */
-        uint8_t b[36];
+    case 0x5402: case 0x5403: case 0x5404:                /* TCSETS, TCSETSW, TCSETSF */
+    case 0x402c542b: case 0x402c542c: case 0x402c542d:    /* TCSETS2, TCSETSW2, TCSETSF2 */
+    case 0x5406: case 0x5407: case 0x5408: {              /* TCSETA, TCSETAW, TCSETAF */
+        uint8_t b[44], tio[17];
+        int two = (req >> 16) != 0, termio = req >= 0x5406 && req <= 0x5408;
         if ((r = tty_check(p, t, 22))) return r;
+        tty_get_termios(t, b);
+        if (termio ? copy_in(p, tio, arg, 17) : copy_in(p, b, arg, two ? 44 : 36)) return -EFAULT;
+        if (termio) tty_termio_put(b, tio);
+        if (req == 0x5404 || req == 0x402c542d || req == 0x5408) tty_flush(t, 0, 0);
+        tty_set_termios(t, b, two);
+        return 0;
+    }
+    case 0x5456: { uint8_t b[36]; memcpy(b, t->lock_termios, 36); return copy_out(p, arg, b, 36); } /* TIOCGLCKTRMIOS */
+    case 0x5457: { /* TIOCSLCKTRMIOS: root only */
+        uint8_t b[36];
+        if (g->euid != 0) return -EPERM;
         if (copy_in(p, b, arg, 36)) return -EFAULT;
-        if (req == 0x5404) tty_flush(t, 0, 0);
-        tty_set_termios(t, b);
+        memcpy(t->lock_termios, b, 36);
+        return 0;
+    }
+    case 0x80045432: { unsigned d = (unsigned)tty_dev(t); return copy_out(p, arg, &d, 4); } /* TIOCGDEV (a master: its slave's) */
+    case 0x5419: { int v = (t->cflag & CLOCAL) != 0; return copy_out(p, arg, &v, 4); } /* TIOCGSOFTCAR */
+    case 0x541a: { /* TIOCSSOFTCAR: CLOCAL */
+        int v;
+        if (copy_in(p, &v, arg, 4)) return -EFAULT;
+        t->cflag = v ? t->cflag | CLOCAL : t->cflag & ~(uint32_t)CLOCAL;
         return 0;
     }
     case 0x5413: { uint16_t ws[4] = { t->rows, t->cols, t->xpixel, t->ypixel }; return copy_out(p, arg, ws, 8); } /* TIOCGWINSZ */
@@ -756,16 +831,15 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
         return tty_flush(t, (int)arg, f->master);
     case 0x540a: /* TCXONC */
         if ((r = tty_check(p, t, 22))) return r;
-        return arg > 3 ? -EINVAL : 0;
+        return tty_flow(t, (int)(arg > 3 ? 4 : arg), f->master);
     case 0x5409: case 0x5425: /* TCSBRK, TCSBRKP */
         return tty_check(p, t, 22);
-    case 0x5411: { int n = f->master || t->index < 0 ? 0 : (int)t->mlen; return copy_out(p, arg, &n, 4); } /* TIOCOUTQ */
-    case 0x5412: { /* TIOCSTI */
+    case 0x5411: { int n = 0; return copy_out(p, arg, &n, 4); } /* TIOCOUTQ: output is never kept back */
+    case 0x5412: { /* TIOCSTI: into this side's input, for its controlling tty or root */
         uint8_t c;
-        if (f->master) return -EINVAL;
         if (!own && g->euid != 0) return -EPERM;
         if (copy_in(p, &c, arg, 1)) return -EFAULT;
-        tty_input(t, c);
+        tty_sti(t, f->master, c);
         return 0;
     }
     case 0x5424: { int d = 0; return copy_out(p, arg, &d, 4); } /* TIOCGETD: N_TTY */
@@ -775,7 +849,27 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
         if (copy_in(p, &d, arg, 4)) return -EFAULT;
         return d == 0 ? 0 : -EINVAL;
     }
-    case 0x540c: case 0x540d: return 0; /* TIOCEXCL, TIOCNXCL */
+    case 0x540c: case 0x540d: /* TIOCEXCL, TIOCNXCL: opening the slave again needs root */
+        t->excl[f->master] = req == 0x540c;
+        return 0;
+    case 0x80045440: { int v = t->excl[f->master]; return copy_out(p, arg, &v, 4); } /* TIOCGEXCL */
+    case 0x5420: { /* TIOCPKT (a master's) */
+        int v;
+        if (!f->master) return -ENOTTY;
+        if (copy_in(p, &v, arg, 4)) return -EFAULT;
+        tty_set_packet(t, v);
+        return 0;
+    }
+    case 0x40045436: /* TIOCSIG: a master sends SIGINT, SIGQUIT or SIGTSTP to the foreground group */
+        if (!f->master) return -ENOTTY;
+        if (arg != 2 && arg != 3 && arg != 20) return -EINVAL;
+        signal_pgrp(t->fg_pgrp, (int)arg, 0);
+        return 0;
+    case 0x80045438: { /* TIOCGPKT */
+        if (!f->master) return -ENOTTY;
+        int v = t->packet;
+        return copy_out(p, arg, &v, 4);
+    }
     case 0x80045430: { /* TIOCGPTN */
         if (!f->master) return -ENOTTY;
         int n = t->index;
@@ -814,7 +908,7 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
     if (req == 0x541b) {  /* FIONREAD */
-        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? f->tty->mlen : f->tty->qlen) : 0;
+        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? tty_master_avail(f->tty) : tty_inq(f->tty)) : 0;
         return copy_out(p, arg, &n, 4);
     }
     if (req == 0x5421) {  /* FIONBIO: the same as F_SETFL's O_NONBLOCK */

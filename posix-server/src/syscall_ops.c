@@ -19,6 +19,13 @@ void sleep_arm(proc_t *p, uint64_t at)
     if (!sleep_next || at < sleep_next) sleep_next = at;
 }
 
+void sleep_disarm(proc_t *p)
+{
+    if (!p->wake_at) return;
+    p->wake_at = 0;
+    sleepers--;
+}
+
 proc_t *proc_by_pid(int pid)
 {
     for (int i = 0; i < MAX_PROCS; i++)
@@ -311,7 +318,8 @@ void posix_timer_tick(void)
             p->wake_at = 0;
             sleepers--;
             long r = p->state == P_SIGWAIT ? -EAGAIN : p->state == P_FUTEX ? -110 /* ETIMEDOUT */ :
-                     p->state == P_POLL ? fd_poll_timeout(p) : 0;
+                     p->state == P_POLL ? fd_poll_timeout(p) : p->state == P_IO ? fd_io_timeout(p) : 0;
+            if (r == SYSCALL_NO_REPLY) continue;  /* it waits again */
             p->state = P_RUN;
             proc_reply(p, r);
         }

@@ -328,7 +328,7 @@ long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFDIR) return -EISDIR;
-    if (f->tty) return off ? -ESPIPE : tty_file_read(f, buf, len);
+    if (f->tty) return off ? -ESPIPE : tty_file_read(f, buf, len, 0);
     if (t == S_IFCHR) return dev_read(n, buf, len, (f->flags & O_NONBLOCK) != 0);
     long r = reg_read(n, buf, len, off ? *off : f->off);
     if (r > 0 && !off) f->off += (uint64_t)r;

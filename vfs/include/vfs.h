@@ -54,7 +54,8 @@ typedef struct vnode {
     uint64_t npages;
     char *link;                    /* symlinks */
     int refs;                      /* open files, cwds and directory entries holding it */
-    uint32_t fs;                   /* the file system it belongs to: its index in vfs_mounts */
+    uint32_t fs;                   /* the file system it belongs to: its index in vfs_fss */
+    uint16_t covered, mroots;      /* mounts on it, mounts showing it as their root (mount.c) */
     struct pipe *fifo;             /* FIFOs: the pipe while the FIFO is open */
     struct vlock *locks;           /* record locks and flock locks (lock.c); waiters wait on &locks */
 } vnode_t;

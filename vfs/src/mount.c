@@ -44,6 +44,7 @@ static int attached(int i) { return vfs_mounts[i].root && (i == 0 || vfs_mounts[
 
 int mount_covering(int mnt, vnode_t *n)
 {
+    if (!n->covered) return -1;
     for (int i = 1; i < VFS_MAX_MOUNTS; i++)
         if (vfs_mounts[i].root && vfs_mounts[i].parent == mnt && vfs_mounts[i].point == n && i != mnt) return i;
     return -1;
@@ -58,14 +59,11 @@ vnode_t *mount_follow(int *mnt, vnode_t *n)
     return n;
 }
 
-int mount_is_point(vnode_t *n)
-{
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++) if (attached(i) && vfs_mounts[i].point == n) return 1;
-    return 0;
-}
+int mount_is_point(vnode_t *n) { return n->covered > 0; }
 
 int mount_above(vnode_t *n)
 {
+    if (!n->mroots) return -1;
     for (int i = 1; i < VFS_MAX_MOUNTS; i++)
         if (attached(i) && vfs_mounts[i].root == n && vfs_mounts[i].point != n) return i;
     return -1;
@@ -82,6 +80,7 @@ int vfs_mount_of(vnode_t *n)
 {
     for (int depth = 0; n && depth < 256; depth++) {
         int best = -1;
+        if (!n->mroots) { n = n->parent; continue; }
         for (int i = 0; i < VFS_MAX_MOUNTS; i++)
             if (vfs_mounts[i].root == n && newer_attached(i, best)) best = i;
         if (best >= 0) return best;
@@ -144,6 +143,7 @@ static int mount_new(uint32_t fs, vnode_t *root, uint32_t flags, const char *sou
         memset(m, 0, sizeof(*m));
         m->root = root;
         vnode_ref(root);
+        root->mroots++;
         m->parent = -1;
         m->id = next_id++;
         m->fs = fs;
@@ -160,6 +160,16 @@ static void mount_link(int m, int parent, vnode_t *point)
     vfs_mounts[m].parent = parent;
     vfs_mounts[m].point = point;
     vnode_ref(point);
+    point->covered++;
+}
+
+static void mount_unlink(int m)
+{
+    vfs_mount_t *mt = &vfs_mounts[m];
+    mt->point->covered--;
+    vnode_put(mt->point);
+    mt->point = 0;
+    mt->parent = -1;
 }
 
 /* A file system other than a boot one goes with its last mount, and its files with it (unless they
@@ -177,6 +187,7 @@ static void fs_put(uint32_t fs)
 static void mount_free(int m)
 {
     vfs_mount_t *mt = &vfs_mounts[m];
+    mt->root->mroots--;
     vnode_put(mt->root);
     mt->root = 0;
     fs_put(mt->fs);
@@ -195,11 +206,8 @@ static void mount_detach(int m)
 {
     for (int i = 1; i < VFS_MAX_MOUNTS; i++)
         if (vfs_mounts[i].root && vfs_mounts[i].parent == m) mount_detach(i);
-    vfs_mount_t *mt = &vfs_mounts[m];
-    vnode_put(mt->point);
-    mt->point = 0;
-    mt->parent = -1;
-    if (!mt->users) mount_free(m);
+    mount_unlink(m);
+    if (!vfs_mounts[m].users) mount_free(m);
 }
 
 /* A mount like src (its file system and flags; a peer of src if src is shared, and a slave of what
@@ -333,7 +341,7 @@ static long do_move(vnode_t *cwd, vnode_t *n, int mnt, const char *source)
     if (vfs_mounts[m->parent].group) return -EINVAL;  /* under a shared parent: not supported, as Linux */
     if (((n->mode & S_IFMT) == S_IFDIR) != ((s->mode & S_IFMT) == S_IFDIR)) return -ENOTDIR;
     if (mount_below(mnt, smnt)) return -ELOOP;
-    vnode_put(m->point);
+    mount_unlink(smnt);
     mount_link(smnt, mnt, n);
     return 0;
 }
@@ -499,6 +507,6 @@ void mount_boot(vnode_t *dir, const char *type, uint64_t magic, uint32_t flags)
     vfs_fss[fs].boot = 1;
     ns_set_fs(dir, (uint32_t)fs);
     int m = mount_new((uint32_t)fs, dir, flags, type);
-    if (m == 0) { vfs_mounts[0].point = dir; vnode_ref(dir); return; }
+    if (m == 0) { vfs_mounts[0].point = dir; vnode_ref(dir); return; }  /* "/" covers nothing */
     if (dir->parent) mount_attach(m, vfs_mount_of(dir->parent), dir);
 }

@@ -291,7 +291,7 @@ static void put_mounts(int info)
     int last = 0;
     for (;;) {
         int next = -1;  /* the attached mount with the least id above last */
-        for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
+        for (int i = 0; i < vfs_mount_slots; i++) {
             vfs_mount_t *m = &vfs_mounts[i];
             if (m->root && (i == 0 || m->parent >= 0) && m->id > last && (next < 0 || m->id < vfs_mounts[next].id)) next = i;
         }
@@ -485,7 +485,8 @@ void sysfs_populate(void);
 void procfs_refresh_mounted(proc_t *caller, const char *path)
 {
     static char mp[VFS_PATH_MAX], alias[VFS_PATH_MAX];
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++) {
+    if (!vfs_alias_mounts) return;
+    for (int i = 1; i < vfs_mount_slots; i++) {
         vfs_mount_t *m = &vfs_mounts[i];
         vfs_fs_t *f = &vfs_fss[m->fs];
         if (!m->root || m->parent < 0 || m->point == m->root || (f->magic != 0x9fa0 && f->magic != 0x62656572)) continue;

@@ -354,6 +354,15 @@ static void instances(void)
     CHECK(mount("t3", T "/t1", "tmpfs", 0, 0) == 0 && !exists(T "/t1/x") && umount(T "/t1") == 0 && exists(T "/t1/x"),
           "a tmpfs stacked on another, then unmounted");
     CHECK(umount(T "/t1") == 0 && umount(T "/t2") == 0, "umount them");
+    CHECK(mount("t1", T "/t1", "tmpfs", 0, 0) == 0 && put(T "/t1/x", "1") == 0, "a tmpfs again");
+    /* a deep stack of mounts on one place */
+    int stacked = 0, unstacked = 0;
+    for (int i = 0; i < 40; i++) stacked += mount("deep", T "/t1", "tmpfs", 0, 0) == 0;
+    CHECK(stacked == 40 && put(T "/t1/top", "t") == 0 && has_opt(T "/t1", " - tmpfs deep "), "40 tmpfs stacked on one directory");
+    for (int i = 0; i < 40; i++) unstacked += umount(T "/t1") == 0;
+    CHECK(unstacked == 40 && !exists(T "/t1/top") && exists(T "/t1/x"), "and unmounted one by one");
+    CHECK(umount(T "/t1") == 0, "umount of the tmpfs under them");
+    CHECK_ERR(umount(T "/t1"), EINVAL, "then the place is not a mount point");
     mkdir(T "/pts", 0755);
     CHECK(mount("devpts", T "/pts", "devpts", 0, 0) == 0, "a new devpts instance");
     CHECK(stat(T "/pts/ptmx", &a) == 0 && S_ISCHR(a.st_mode) && a.st_rdev == makedev(5, 2), "its ptmx");

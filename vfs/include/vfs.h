@@ -133,7 +133,7 @@ void vfs_set_link(vnode_t *n, const char *target);           /* a symlink's new 
  * namespace); tmpfs and devpts get a new, empty file system. rename and link between two mounts are
  * EXDEV.
  */
-#define VFS_MAX_FS 32
+#define VFS_MAX_FS 64
 typedef struct vfs_fs {
     vnode_t *root;                 /* its root directory; 0: a free slot */
     char type[16];
@@ -144,7 +144,7 @@ typedef struct vfs_fs {
 } vfs_fs_t;
 extern vfs_fs_t vfs_fss[VFS_MAX_FS];
 
-#define VFS_MAX_MOUNTS 64
+#define VFS_MAX_MOUNTS 128
 #define MNT_RDONLY 1               /* mount flags as statfs's f_flags (ST_*) */
 #define MNT_NOSUID 2
 #define MNT_NODEV 4
@@ -167,6 +167,8 @@ typedef struct vfs_mount {
     int expiry;                    /* marked by umount2(MNT_EXPIRE), cleared by a use */
 } vfs_mount_t;
 extern vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
+extern int vfs_mount_slots;                   /* the slots used so far: vfs_mounts[0 .. vfs_mount_slots) */
+extern int vfs_alias_mounts;                  /* attached mounts of proc or sysfs elsewhere than /proc, /sys */
 /* The mount through which the last vfs_lookup or vfs_lookup_parent reached its node. */
 extern int vfs_lookup_mnt;
 /* mount(2) and umount2(2) with Linux's flags and errors; paths relative to cwd (the caller checks

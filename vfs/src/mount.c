@@ -36,6 +36,7 @@ enum { EPERM = 1, ENOENT = 2, EAGAIN = 11, ENOMEM = 12, EBUSY = 16, ENODEV = 19,
 
 vfs_fs_t vfs_fss[VFS_MAX_FS];
 vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
+int vfs_mount_slots, vfs_alias_mounts;
 static int next_id = 21;          /* mount ids, as Linux numbers the first ones of a boot */
 static uint32_t next_group = 1;   /* peer group ids */
 
@@ -45,7 +46,7 @@ static int attached(int i) { return vfs_mounts[i].root && (i == 0 || vfs_mounts[
 int mount_covering(int mnt, vnode_t *n)
 {
     if (!n->covered) return -1;
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++)
+    for (int i = 1; i < vfs_mount_slots; i++)
         if (vfs_mounts[i].root && vfs_mounts[i].parent == mnt && vfs_mounts[i].point == n && i != mnt) return i;
     return -1;
 }
@@ -64,7 +65,7 @@ int mount_is_point(vnode_t *n) { return n->covered > 0; }
 int mount_above(vnode_t *n)
 {
     if (!n->mroots) return -1;
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++)
+    for (int i = 1; i < vfs_mount_slots; i++)
         if (attached(i) && vfs_mounts[i].root == n && vfs_mounts[i].point != n) return i;
     return -1;
 }
@@ -81,7 +82,7 @@ int vfs_mount_of(vnode_t *n)
     for (int depth = 0; n && depth < 256; depth++) {
         int best = -1;
         if (!n->mroots) { n = n->parent; continue; }
-        for (int i = 0; i < VFS_MAX_MOUNTS; i++)
+        for (int i = 0; i < vfs_mount_slots; i++)
             if (vfs_mounts[i].root == n && newer_attached(i, best)) best = i;
         if (best >= 0) return best;
         n = n->parent;
@@ -99,7 +100,7 @@ static int mount_below(int m, int mnt)
 /* n is visible in a tree whose root is top: top itself or a node below it. */
 static int node_below(vnode_t *top, vnode_t *n)
 {
-    char tmp[VFS_PATH_MAX];
+    static char tmp[VFS_PATH_MAX];
     return ns_rel_path(top, n, tmp, sizeof(tmp)) >= 0;
 }
 
@@ -140,6 +141,7 @@ static int mount_new(uint32_t fs, vnode_t *root, uint32_t flags, const char *sou
     for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
         vfs_mount_t *m = &vfs_mounts[i];
         if (m->root) continue;
+        if (i >= vfs_mount_slots) vfs_mount_slots = i + 1;
         memset(m, 0, sizeof(*m));
         m->root = root;
         vnode_ref(root);
@@ -155,17 +157,26 @@ static int mount_new(uint32_t fs, vnode_t *root, uint32_t flags, const char *sou
     return -1;
 }
 
+/* A mount of proc or sysfs not on its own place (procfs_refresh_mounted looks for these). */
+static int is_alias(int m)
+{
+    uint64_t magic = vfs_fss[vfs_mounts[m].fs].magic;
+    return (magic == PROC_SUPER_MAGIC || magic == SYSFS_MAGIC) && vfs_mounts[m].point != vfs_mounts[m].root;
+}
+
 static void mount_link(int m, int parent, vnode_t *point)
 {
     vfs_mounts[m].parent = parent;
     vfs_mounts[m].point = point;
     vnode_ref(point);
     point->covered++;
+    vfs_alias_mounts += is_alias(m);
 }
 
 static void mount_unlink(int m)
 {
     vfs_mount_t *mt = &vfs_mounts[m];
+    vfs_alias_mounts -= is_alias(m);
     mt->point->covered--;
     vnode_put(mt->point);
     mt->point = 0;
@@ -204,7 +215,7 @@ void vfs_mount_use(int mnt, int delta)
 /* Take mount m and the mounts below it out of the tree; each is freed when nothing uses it. */
 static void mount_detach(int m)
 {
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++)
+    for (int i = 1; i < vfs_mount_slots; i++)
         if (vfs_mounts[i].root && vfs_mounts[i].parent == m) mount_detach(i);
     mount_unlink(m);
     if (!vfs_mounts[m].users) mount_free(m);
@@ -220,7 +231,7 @@ static int mount_clone(int src, vnode_t *root, int rec)
     vfs_mounts[m].group = s->group;
     vfs_mounts[m].master = s->master;
     if (!rec) return m;
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++) {
+    for (int i = 1; i < vfs_mount_slots; i++) {
         vfs_mount_t *c = &vfs_mounts[i];
         if (!c->root || c->parent != src || i == m || c->unbindable || !node_below(root, c->point)) continue;
         int cc = mount_clone(i, c->root, 1);
@@ -232,7 +243,7 @@ static int mount_clone(int src, vnode_t *root, int rec)
 /* Every mount of the tree at m that is not shared gets a peer group of its own. */
 static void tree_share(int m)
 {
-    for (int i = 0; i < VFS_MAX_MOUNTS; i++)
+    for (int i = 0; i < vfs_mount_slots; i++)
         if (vfs_mounts[i].root && mount_below(i, m) && !vfs_mounts[i].group) vfs_mounts[i].group = next_group++;
 }
 
@@ -248,14 +259,14 @@ static void mount_attach(int m, int parent, vnode_t *point)
     uint32_t g = vfs_mounts[parent].group;
     if (!g) return;
     tree_share(m);
-    for (int q = 0; q < VFS_MAX_MOUNTS; q++) {
+    for (int q = 0; q < vfs_mount_slots; q++) {
         vfs_mount_t *mq = &vfs_mounts[q];
         if (q == parent || !attached(q) || mq->id >= first_new || (mq->group != g && mq->master != g)) continue;
         if (!node_below(mq->root, point)) continue;
         int c = mount_clone(m, vfs_mounts[m].root, 1);
         if (c < 0) return;
         if (mq->group != g)  /* a slave receives the copy as a slave of the new mount's group */
-            for (int i = 0; i < VFS_MAX_MOUNTS; i++)
+            for (int i = 0; i < vfs_mount_slots; i++)
                 if (vfs_mounts[i].root && mount_below(i, c) && vfs_mounts[i].group) {
                     vfs_mounts[i].master = vfs_mounts[i].group;
                     vfs_mounts[i].group = 0;
@@ -296,13 +307,13 @@ static long do_change_type(vnode_t *n, int mnt, uint64_t ms)
     uint64_t type = ms & ~(uint64_t)(MS_REC | MS_SILENT);
     if (n != vfs_mounts[mnt].root) return -EINVAL;
     if (!type || (type & (type - 1)) || !(type & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE))) return -EINVAL;
-    for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
+    for (int i = 0; i < vfs_mount_slots; i++) {
         vfs_mount_t *m = &vfs_mounts[i];
         if (!m->root || !(i == mnt || ((ms & MS_REC) && mount_below(i, mnt)))) continue;
         if (type == MS_SHARED) { if (!m->group) m->group = next_group++; m->unbindable = 0; continue; }
         if (type == MS_SLAVE && m->group) {  /* a slave of its peers, if it has any */
             int peers = 0;
-            for (int j = 0; j < VFS_MAX_MOUNTS; j++) peers |= j != i && vfs_mounts[j].root && vfs_mounts[j].group == m->group;
+            for (int j = 0; j < vfs_mount_slots; j++) peers |= j != i && vfs_mounts[j].root && vfs_mounts[j].group == m->group;
             if (peers) m->master = m->group;
         }
         m->group = 0;
@@ -410,7 +421,7 @@ long vfs_mount(vnode_t *cwd, const char *source, const char *target, const char 
 static int mount_busy(int m)
 {
     vfs_mount_t *mt = &vfs_mounts[m];
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++) if (vfs_mounts[i].root && vfs_mounts[i].parent == m) return 1;
+    for (int i = 1; i < vfs_mount_slots; i++) if (vfs_mounts[i].root && vfs_mounts[i].parent == m) return 1;
     if (mt->users) return 1;
     vfs_fs_t *f = &vfs_fss[mt->fs];
     return f->mounts == 1 && mt->root == f->root && tree_busy_below(mt->root);
@@ -423,7 +434,7 @@ static void umount_propagate(int m)
     vfs_mount_t *mt = &vfs_mounts[m];
     uint32_t g = vfs_mounts[mt->parent].group;
     if (!g) return;
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++) {
+    for (int i = 1; i < vfs_mount_slots; i++) {
         vfs_mount_t *c = &vfs_mounts[i];
         if (i == m || !attached(i) || c->point != mt->point || c->parent == mt->parent || c->root != mt->root) continue;
         if ((vfs_mounts[c->parent].group == g || vfs_mounts[c->parent].master == g) && !mount_busy(i)) mount_detach(i);
@@ -455,19 +466,25 @@ long vfs_umount(vnode_t *cwd, const char *target, uint64_t flags)
 /* ---- what the mount table shows ---- */
 long vfs_mount_path(int mnt, char *buf, uint64_t size)
 {
-    char rel[VFS_PATH_MAX];
-    vfs_mount_t *m = &vfs_mounts[mnt];
-    if (mnt == 0) { if (size < 2) return -34; buf[0] = '/'; buf[1] = 0; return 1; }
-    if (m->parent < 0) return -ENOENT;
-    long l = vfs_mount_path(m->parent, buf, size);
-    if (l < 0) return l;
-    long rl = ns_rel_path(vfs_mounts[m->parent].root, m->point, rel, sizeof(rel));
-    if (rl < 0) return rl;
-    if (rl == 1) return l;                     /* on its parent's root */
-    if (l == 1) l = 0;                         /* "/" + "/x" */
-    if ((uint64_t)(l + rl + 1) > size) return -34;
-    memcpy(buf + l, rel, (uint64_t)rl + 1);
-    return l + rl;
+    static char rel[VFS_PATH_MAX];
+    int chain[VFS_MAX_MOUNTS], n = 0;  /* mnt and the mounts above it, up to "/" (not included) */
+    for (int m = mnt; m != 0; m = vfs_mounts[m].parent) {
+        if (vfs_mounts[m].parent < 0 || n == VFS_MAX_MOUNTS) return -ENOENT;  /* detached */
+        chain[n++] = m;
+    }
+    if (size < 2) return -34;
+    uint64_t l = 0;
+    while (n-- > 0) {  /* each mount's point as a path within its parent's tree */
+        vfs_mount_t *m = &vfs_mounts[chain[n]];
+        long rl = ns_rel_path(vfs_mounts[m->parent].root, m->point, rel, sizeof(rel));
+        if (rl < 0) return rl;
+        if (rl == 1) continue;  /* on its parent's root */
+        if (l + (uint64_t)rl + 1 > size) return -34;
+        memcpy(buf + l, rel, (uint64_t)rl + 1);
+        l += (uint64_t)rl;
+    }
+    if (!l) { buf[0] = '/'; buf[1] = 0; l = 1; }
+    return (long)l;
 }
 
 long vfs_mount_root_path(int mnt, char *buf, uint64_t size)

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -217,6 +218,9 @@ static void readonly(void)
     mkdir(T "/ro", 0755);
     CHECK(mount("rotmp", T "/ro", "tmpfs", 0, 0) == 0 && put(T "/ro/f", "w") == 0 && mkdir(T "/ro/d", 0755) == 0,
           "a tmpfs with a file and a directory");
+    int wfd = open(T "/ro/f", O_WRONLY);
+    CHECK_ERR(mount(0, T "/ro", 0, MS_REMOUNT | MS_RDONLY, 0), EBUSY, "remount read-only with a file open for writing: EBUSY");
+    close(wfd);
     CHECK(mount(0, T "/ro", 0, MS_REMOUNT | MS_RDONLY, 0) == 0, "MS_REMOUNT|MS_RDONLY");
     CHECK(mounts_has(T "/ro", " tmpfs ro") && statvfs(T "/ro", &sv) == 0 && (sv.f_flag & ST_RDONLY), "/proc/mounts and statvfs say ro");
     CHECK_ERR(open(T "/ro/new", O_CREAT | O_WRONLY, 0644), EROFS, "create on a read-only mount: EROFS");
@@ -245,8 +249,14 @@ static void readonly(void)
           "remount read-write: writes work again");
     /* a read-only bind: the original stays writable */
     mkdir(T "/rb", 0755);
-    CHECK(mount(T "/ro", T "/rb", 0, MS_BIND, 0) == 0 && mount(0, T "/rb", 0, MS_REMOUNT | MS_BIND | MS_RDONLY, 0) == 0,
-          "MS_REMOUNT|MS_BIND|MS_RDONLY of a bind");
+    CHECK(mount(T "/ro", T "/rb", 0, MS_BIND, 0) == 0, "a bind of it");
+    wfd = open(T "/rb/f", O_WRONLY);
+    CHECK_ERR(mount(0, T "/rb", 0, MS_REMOUNT | MS_BIND | MS_RDONLY, 0), EBUSY, "remount read-only of a bind with a file open for writing through it: EBUSY");
+    close(wfd);
+    wfd = open(T "/ro/f", O_WRONLY);
+    CHECK(mount(0, T "/rb", 0, MS_REMOUNT | MS_BIND | MS_RDONLY, 0) == 0,
+          "MS_REMOUNT|MS_BIND|MS_RDONLY of the bind while a file is open for writing through the other mount");
+    close(wfd);
     CHECK_ERR(open(T "/rb/f", O_WRONLY), EROFS, "writing through the read-only bind: EROFS");
     CHECK(put(T "/ro/f", "orig") == 0 && !strcmp(get(T "/rb/f"), "orig"), "the original mount stays writable");
     char line[512];
@@ -277,6 +287,13 @@ static void flags(void)
     while (in >= 0 && out >= 0 && (n = read(in, b, sizeof(b))) > 0) write(out, b, (size_t)n);
     close(in); close(out);
     CHECK(exec_errno(T "/fl/prog") == EACCES, "execve on a noexec mount: EACCES");
+    int xfd = open(T "/fl/prog", O_RDONLY);
+    CHECK(xfd >= 0 && mmap(0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, xfd, 0) == MAP_FAILED && errno == EPERM,
+          "mmap with PROT_EXEC of a file on a noexec mount: EPERM");
+    void *pm = mmap(0, 4096, PROT_READ, MAP_PRIVATE, xfd, 0);
+    CHECK(pm != MAP_FAILED, "mmap without PROT_EXEC works");
+    if (pm != MAP_FAILED) munmap(pm, 4096);
+    close(xfd);
     CHECK(mknod(T "/fl/null", S_IFCHR | 0666, makedev(1, 3)) == 0, "mknod on a nodev mount works");
     CHECK_ERR(open(T "/fl/null", O_RDWR), EACCES, "opening a device on a nodev mount: EACCES");
     CHECK(mount(0, T "/fl", 0, MS_REMOUNT, 0) == 0 && mounts_has(T "/fl", T "/fl tmpfs rw,relatime"), "remount without the flags");

@@ -164,6 +164,7 @@ typedef struct vfs_mount {
     uint32_t master;               /* the peer group it receives from ("master:N"), 0: none */
     int unbindable;
     int users;                     /* open files and cwds reached through it */
+    int writers;                   /* files open for writing through it (a remount read-only: EBUSY) */
     int expiry;                    /* marked by umount2(MNT_EXPIRE), cleared by a use */
 } vfs_mount_t;
 extern vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
@@ -178,7 +179,9 @@ long vfs_umount(vnode_t *cwd, const char *target, uint64_t flags);
 long vfs_mount_path(int mnt, char *buf, uint64_t size);  /* where mount mnt is, as an absolute path; its length */
 long vfs_mount_root_path(int mnt, char *buf, uint64_t size); /* its root within its file system */
 long vfs_writable(int mnt);                   /* 0, or -EROFS when mount mnt (or its fs) is read-only */
-void vfs_mount_use(int mnt, int delta);       /* count a cwd or open file reached through mnt */
+void vfs_mount_use(int mnt, int delta);       /* count a cwd reached through mnt */
+void vfs_file_mount(file_t *f, int mnt);      /* open file f was reached through mnt: counted there */
+void vfs_file_unmount(file_t *f);             /* and is closed */
 int vfs_mount_of(vnode_t *n);                 /* the mount a node is best seen through (the topmost) */
 long vfs_statfs(vnode_t *n, int mnt, void *buf);  /* struct statfs, 120 bytes */
 uint64_t vfs_dev(vnode_t *n);                 /* st_dev of n's file system */

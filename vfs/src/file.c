@@ -30,7 +30,7 @@ void file_put(file_t *f)
     }
     if (f->node && f->node->locks) lock_release(f->node, (uint64_t)f);  /* its OFD and flock locks */
     if (f->tty) tty_close(f);
-    if (f->node) { vfs_mount_use(f->mnt, -1); vnode_put(f->node); }
+    if (f->node) { vfs_file_unmount(f); vnode_put(f->node); }
     heap_free(f, sizeof(*f));
 }
 

@@ -212,6 +212,25 @@ void vfs_mount_use(int mnt, int delta)
     if (!m->users && m->parent < 0 && mnt != 0 && m->root) mount_free(mnt);
 }
 
+/* f holds write access to a file (as Linux's FMODE_WRITE on a regular file). */
+static int file_writes(file_t *f)
+{
+    return (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH) && (f->node->mode & S_IFMT) == S_IFREG;
+}
+
+void vfs_file_mount(file_t *f, int mnt)
+{
+    f->mnt = mnt;
+    vfs_mount_use(mnt, 1);
+    if (file_writes(f)) vfs_mounts[mnt].writers++;
+}
+
+void vfs_file_unmount(file_t *f)
+{
+    if (file_writes(f)) vfs_mounts[f->mnt].writers--;
+    vfs_mount_use(f->mnt, -1);
+}
+
 /* Take mount m and the mounts below it out of the tree; each is freed when nothing uses it. */
 static void mount_detach(int m)
 {
@@ -287,6 +306,14 @@ static uint32_t mnt_flags(uint64_t ms)
     return f;
 }
 
+/* Files open for writing through any mount of file system fs. */
+static int fs_writers(uint32_t fs)
+{
+    int w = 0;
+    for (int i = 0; i < vfs_mount_slots; i++) if (vfs_mounts[i].root && vfs_mounts[i].fs == fs) w += vfs_mounts[i].writers;
+    return w;
+}
+
 /* MS_REMOUNT: new flags for the mount at its root (with MS_BIND that mount only; without it the whole
  * file system's read-only state too). Atime flags stay unless some are given. */
 static long do_remount(vnode_t *n, int mnt, uint64_t ms)
@@ -296,6 +323,8 @@ static long do_remount(vnode_t *n, int mnt, uint64_t ms)
     uint32_t f = mnt_flags(ms);
     if (!(ms & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)))
         f = (f & ~(uint32_t)MNT_ATIME_MASK) | (m->flags & MNT_ATIME_MASK);
+    if ((ms & MS_RDONLY) && (ms & MS_BIND ? !(m->flags & MNT_RDONLY) && m->writers : !vfs_fss[m->fs].rdonly && fs_writers(m->fs)))
+        return -EBUSY;  /* files open for writing keep it writable */
     if (!(ms & MS_BIND)) vfs_fss[m->fs].rdonly = (ms & MS_RDONLY) != 0;
     m->flags = f;
     return 0;

@@ -626,11 +626,10 @@ static long open_node(vnode_t *n, int mnt, uint32_t flags, int created, file_t *
     vnode_ref(n);
     f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY);
     f->refs = 1;
-    f->mnt = mnt;
-    vfs_mount_use(mnt, 1);
+    vfs_file_mount(f, mnt);
     if (t == S_IFIFO && !(flags & O_PATH) && (r = fifo_attach(f))) { f->pipe = 0; file_put(f); return r; }
     if (t == S_IFCHR && !(flags & O_PATH) && (r = tty_open(f))) {
-        vfs_mount_use(mnt, -1);
+        vfs_file_unmount(f);
         vnode_put(n);
         heap_free(f, sizeof(*f));
         return r;

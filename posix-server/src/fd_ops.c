@@ -180,6 +180,8 @@ static void set_cred(proc_t *g, int real)
     cur_cred.gid = real ? g->gid : g->egid;
     cur_cred.ngroups = g->ngroups;
     cur_cred.groups = g->groups;
+    cur_cred.cwd = g->cwd;
+    cur_cred.cwd_mnt = g->cwd_mnt;
     vfs_cred = &cur_cred;
 }
 
@@ -1150,7 +1152,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return 0;
     }
     case LINUX_SYS_getcwd:
-        if ((r = vfs_getcwd(g->cwd, path, a[1])) < 0) return r;
+        if ((r = vfs_getcwd_at(g->cwd, g->cwd_mnt, path, a[1])) < 0) return r;
         return copy_out(p, a[0], path, (uint64_t)r) ? -EFAULT : r;
     case LINUX_SYS_mkdirat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir))) return r;

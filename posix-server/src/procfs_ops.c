@@ -359,7 +359,8 @@ static void fill_pid(proc_t *g, proc_t *t0)
     if (mm && mm->exe && vfs_node_path(mm->exe, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);
     else vfs_unlink(vfs_root(), path, 0);
     snprintf(path, sizeof(path), "%s/cwd", dir);
-    if (g->state != P_ZOMBIE && g->cwd && vfs_node_path(g->cwd, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);
+    if (g->state != P_ZOMBIE && g->cwd && (vfs_getcwd_at(g->cwd, g->cwd_mnt, target, sizeof(target)) >= 0 ||
+                                          vfs_node_path(g->cwd, target, sizeof(target)) >= 0)) symlink_as(path, target, 0777, uid, gid);
     else vfs_unlink(vfs_root(), path, 0);
     snprintf(path, sizeof(path), "%s/root", dir);
     if (g->state != P_ZOMBIE) symlink_as(path, "/", 0777, uid, gid); else vfs_unlink(vfs_root(), path, 0);

@@ -130,6 +130,15 @@ static void bind_dirs(void)
     CHECK_ERR(link(T "/a/new", T "/b/new3"), EXDEV, "link between the two mounts: EXDEV");
     CHECK(rename(T "/b/new", T "/b/new4") == 0 && exists(T "/a/new4"), "rename within the bind mount");
     CHECK_ERR(rmdir(T "/b"), EBUSY, "rmdir of the bind mount point: EBUSY");
+    char cwd[256];
+    CHECK(chdir(T "/b/sub") == 0 && getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, T "/b/sub"), "getcwd inside the bind names the bind");
+    char lk[256];
+    ssize_t ll = readlink("/proc/self/cwd", lk, sizeof(lk) - 1);
+    CHECK(ll > 0 && (lk[ll] = 0, !strcmp(lk, T "/b/sub")), "so does /proc/self/cwd");
+    CHECK(put("../fromcwd", "c") == 0 && exists(T "/a/fromcwd"), "a relative path from there goes through the bind");
+    CHECK_ERR(rename("../fromcwd", T "/a/fromcwd2"), EXDEV, "rename from the cwd's mount to the original: EXDEV");
+    CHECK_ERR(umount(T "/b"), EBUSY, "umount of the bind with the cwd inside: EBUSY");
+    CHECK(chdir("/") == 0, "leave it");
     char line[512], pline[512];
     CHECK(info_line(T "/b", line, sizeof(line)) && strstr(line, " /tm/a " T "/b "), "mountinfo: the bind's root within its file system");
     CHECK(info_line(T "/b", line, sizeof(line)) && info_line("/tmp", pline, sizeof(pline)) && field(line, 2) == field(pline, 1) &&

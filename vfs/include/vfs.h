@@ -98,7 +98,13 @@ uint64_t vfs_now(void);
  * Whose call the VFS serves: the permission checks use it, and new nodes belong to it. The caller
  * sets it for the duration of a process's call; 0 is the server itself (no checks, new nodes root's).
  */
-typedef struct vfs_cred { uint32_t uid, gid; int ngroups; const uint32_t *groups; } vfs_cred_t;
+typedef struct vfs_cred {
+    uint32_t uid, gid;
+    int ngroups;
+    const uint32_t *groups;
+    vnode_t *cwd;                  /* the caller's cwd and the mount it was reached through: a relative */
+    int cwd_mnt;                   /* path from cwd starts in that mount */
+} vfs_cred_t;
 extern const vfs_cred_t *vfs_cred;
 #define MAY_EXEC 1
 #define MAY_WRITE 2
@@ -178,6 +184,9 @@ long vfs_mount(vnode_t *cwd, const char *source, const char *target, const char 
 long vfs_umount(vnode_t *cwd, const char *target, uint64_t flags);
 long vfs_mount_path(int mnt, char *buf, uint64_t size);  /* where mount mnt is, as an absolute path; its length */
 long vfs_mount_root_path(int mnt, char *buf, uint64_t size); /* its root within its file system */
+/* getcwd of directory n reached through mount mnt: the path through that mount (with its NUL, or
+ * -ENOENT when removed, -ERANGE); through its own place when mnt is detached or does not show it. */
+long vfs_getcwd_at(vnode_t *n, int mnt, char *buf, uint64_t size);
 long vfs_writable(int mnt);                   /* 0, or -EROFS when mount mnt (or its fs) is read-only */
 void vfs_mount_use(int mnt, int delta);       /* count a cwd reached through mnt */
 void vfs_file_mount(file_t *f, int mnt);      /* open file f was reached through mnt: counted there */

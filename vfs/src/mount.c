@@ -522,6 +522,20 @@ long vfs_mount_root_path(int mnt, char *buf, uint64_t size)
     return ns_rel_path(vfs_fss[m->fs].root, m->root, buf, size);
 }
 
+long vfs_getcwd_at(vnode_t *n, int mnt, char *buf, uint64_t size)
+{
+    static char rel[VFS_PATH_MAX];
+    vfs_mount_t *m = &vfs_mounts[mnt];
+    long l = m->root && (mnt == 0 || m->parent >= 0) ? vfs_mount_path(mnt, buf, size) : -ENOENT;
+    long rl = l >= 0 ? ns_rel_path(m->root, n, rel, sizeof(rel)) : -ENOENT;
+    if (rl < 0) return vfs_getcwd(n, buf, size);
+    if (rl == 1) return l + 1;                 /* the mount's root */
+    if (l == 1) l = 0;
+    if ((uint64_t)(l + rl + 1) > size) return -34;
+    memcpy(buf + l, rel, (uint64_t)rl + 1);
+    return l + rl + 1;
+}
+
 uint64_t vfs_dev(vnode_t *n) { return 0x10 + n->fs; }  /* major 0 (anonymous), a minor per file system */
 
 long vfs_statfs(vnode_t *n, int mnt, void *buf)

@@ -216,10 +216,16 @@ static long walk(vnode_t *dir, int *mnt, const char *path, int follow, int paren
     }
 }
 
+/* The mount a walk from dir starts in: the caller's cwd's, or the one dir is best seen through. */
+static int start_mount(vnode_t *dir)
+{
+    return vfs_cred && vfs_cred->cwd == dir ? vfs_cred->cwd_mnt : vfs_mount_of(dir);
+}
+
 long ns_walk(vnode_t *dir, int dmnt, const char *path, int follow, vnode_t **out, int *omnt)
 {
     int depth = 0;
-    *omnt = dmnt >= 0 ? dmnt : vfs_mount_of(dir);
+    *omnt = dmnt >= 0 ? dmnt : start_mount(dir);
     return walk(dir, omnt, path, follow, 0, out, 0, &depth);
 }
 
@@ -231,7 +237,7 @@ long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out)
 long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *name)
 {
     int depth = 0;
-    vfs_lookup_mnt = vfs_mount_of(dir);
+    vfs_lookup_mnt = start_mount(dir);
     return walk(dir, &vfs_lookup_mnt, path, 1, 1, parent, name, &depth);
 }
 

@@ -280,6 +280,23 @@ static void put_mount_opts(uint32_t flags, int ro)
         flags & MNT_NODIRATIME ? ",nodiratime" : "", flags & MNT_RELATIME ? ",relatime" : "");
 }
 
+/* A name in the mount table: space, tab, newline and backslash as octal escapes, as Linux's mangle(). */
+static void put_mangled(const char *s)
+{
+    static char out[4 * VFS_PATH_MAX];
+    uint64_t o = 0;
+    for (; *s && o + 5 < sizeof(out); s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\') {
+            out[o++] = '\\';
+            for (int k = 6; k >= 0; k -= 3) out[o++] = (char)('0' + ((unsigned char)*s >> k & 7));
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o] = 0;
+    put_str(out);
+}
+
 /*
  * The mount table in the order of mounting: with info, Linux's mountinfo ("id parent major:minor root
  * mountpoint options [shared:N] [master:N] [unbindable] - type source superoptions"), else the mounts
@@ -301,18 +318,27 @@ static void put_mounts(int info)
         last = m->id;
         if (vfs_mount_path(next, mp, sizeof(mp)) < 0) continue;
         if (!info) {
-            put("%s %s %s ", m->source, mp, f->type);
+            put_mangled(m->source);
+            put(" ");
+            put_mangled(mp);
+            put(" %s ", f->type);
             put_mount_opts(m->flags, (m->flags & MNT_RDONLY) || f->rdonly);
             put(" 0 0\n");
             continue;
         }
         if (vfs_mount_root_path(next, root, sizeof(root)) < 0) memcpy(root, "/", 2);
-        put("%d %d 0:%u %s %s ", m->id, next ? vfs_mounts[m->parent].id : m->id, 0x10 + m->fs, root, mp);
+        put("%d %d 0:%u ", m->id, next ? vfs_mounts[m->parent].id : m->id, 0x10 + m->fs);
+        put_mangled(root);
+        put(" ");
+        put_mangled(mp);
+        put(" ");
         put_mount_opts(m->flags, m->flags & MNT_RDONLY);
         if (m->group) put(" shared:%u", m->group);
         if (m->master) put(" master:%u", m->master);
         if (m->unbindable) put(" unbindable");
-        put(" - %s %s %s\n", f->type, m->source, f->rdonly ? "ro" : "rw");
+        put(" - %s ", f->type);
+        put_mangled(m->source);
+        put(" %s\n", f->rdonly ? "ro" : "rw");
     }
 }
 

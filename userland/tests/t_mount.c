@@ -389,6 +389,9 @@ static void instances(void)
     CHECK(unstacked == 40 && !exists(T "/t1/top") && exists(T "/t1/x"), "and unmounted one by one");
     CHECK(umount(T "/t1") == 0, "umount of the tmpfs under them");
     CHECK_ERR(umount(T "/t1"), EINVAL, "then the place is not a mount point");
+    mkdir(T "/sp ace", 0755);
+    CHECK(mount("a b", T "/sp ace", "tmpfs", 0, 0) == 0 && mounts_has("/tmp/tm/sp\\040ace", "a\\040b /tmp/tm/sp\\040ace tmpfs") &&
+          umount(T "/sp ace") == 0, "/proc/mounts escapes a space as \\040");
     mkdir(T "/pts", 0755);
     CHECK(mount("devpts", T "/pts", "devpts", 0, 0) == 0, "a new devpts instance");
     CHECK(stat(T "/pts/ptmx", &a) == 0 && S_ISCHR(a.st_mode) && a.st_rdev == makedev(5, 2), "its ptmx");

@@ -191,7 +191,9 @@ long vfs_writable(int mnt);                   /* 0, or -EROFS when mount mnt (or
 void vfs_mount_use(int mnt, int delta);       /* count a cwd reached through mnt */
 void vfs_file_mount(file_t *f, int mnt);      /* open file f was reached through mnt: counted there */
 void vfs_file_unmount(file_t *f);             /* and is closed */
-int vfs_mount_of(vnode_t *n);                 /* the mount a node is best seen through (the topmost) */
+/* The mount node n is best seen through: the newest showing the nearest directory above it that is a
+ * mount's root (a directory descriptor knows only its node). */
+int vfs_mount_of(vnode_t *n);
 long vfs_statfs(vnode_t *n, int mnt, void *buf);  /* struct statfs, 120 bytes */
 uint64_t vfs_dev(vnode_t *n);                 /* st_dev of n's file system */
 uint64_t tmpfs_used_pages(void);

@@ -310,7 +310,8 @@ static uint32_t mnt_flags(uint64_t ms)
 static int fs_writers(uint32_t fs)
 {
     int w = 0;
-    for (int i = 0; i < vfs_mount_slots; i++) if (vfs_mounts[i].root && vfs_mounts[i].fs == fs) w += vfs_mounts[i].writers;
+    for (int i = 0; i < vfs_mount_slots; i++)
+        if (vfs_mounts[i].root && vfs_mounts[i].fs == fs) w += vfs_mounts[i].writers;
     return w;
 }
 
@@ -323,8 +324,8 @@ static long do_remount(vnode_t *n, int mnt, uint64_t ms)
     uint32_t f = mnt_flags(ms);
     if (!(ms & (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)))
         f = (f & ~(uint32_t)MNT_ATIME_MASK) | (m->flags & MNT_ATIME_MASK);
-    if ((ms & MS_RDONLY) && (ms & MS_BIND ? !(m->flags & MNT_RDONLY) && m->writers : !vfs_fss[m->fs].rdonly && fs_writers(m->fs)))
-        return -EBUSY;  /* files open for writing keep it writable */
+    int busy = ms & MS_BIND ? !(m->flags & MNT_RDONLY) && m->writers : !vfs_fss[m->fs].rdonly && fs_writers(m->fs);
+    if ((ms & MS_RDONLY) && busy) return -EBUSY;  /* files open for writing keep it writable */
     if (!(ms & MS_BIND)) vfs_fss[m->fs].rdonly = (ms & MS_RDONLY) != 0;
     m->flags = f;
     return 0;
@@ -342,7 +343,8 @@ static long do_change_type(vnode_t *n, int mnt, uint64_t ms)
         if (type == MS_SHARED) { if (!m->group) m->group = next_group++; m->unbindable = 0; continue; }
         if (type == MS_SLAVE && m->group) {  /* a slave of its peers, if it has any */
             int peers = 0;
-            for (int j = 0; j < vfs_mount_slots; j++) peers |= j != i && vfs_mounts[j].root && vfs_mounts[j].group == m->group;
+            for (int j = 0; j < vfs_mount_slots; j++)
+                peers |= j != i && vfs_mounts[j].root && vfs_mounts[j].group == m->group;
             if (peers) m->master = m->group;
         }
         m->group = 0;
@@ -404,7 +406,8 @@ static long do_new(vnode_t *n, int mnt, const char *source, const char *type, ui
     if ((n->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
     int fs = -1;
     if (types[t].shared) {
-        for (int i = 0; i < VFS_MAX_FS; i++) if (vfs_fss[i].root && vfs_fss[i].boot && !strcmp(vfs_fss[i].type, type)) fs = i;
+        for (int i = 0; i < VFS_MAX_FS; i++)
+            if (vfs_fss[i].root && vfs_fss[i].boot && !strcmp(vfs_fss[i].type, type)) fs = i;
         if (fs < 0) return -ENODEV;
     } else {
         vnode_t *root = vnode_new(S_IFDIR | (t == 0 ? 01777 : 0755));

@@ -168,7 +168,7 @@ static long walk(vnode_t *dir, int *mnt, const char *path, int follow, int paren
     if (!*path) return -ENOENT;
     if (strlen(path) >= VFS_PATH_MAX) return -ENAMETOOLONG;
     vnode_t *cur = dir;
-    if (*path == '/') { *mnt = 0; cur = mount_follow(mnt, root); }
+    if (*path == '/') { *mnt = 0; cur = root; }  /* the process's root: a mount on it is not entered, as on Linux */
     const char *p = path;
     for (;;) {
         while (*p == '/') p++;

@@ -133,8 +133,8 @@ static long get_path(proc_t *p, uint64_t upath, char *buf)
     const vfs_cred_t *c = vfs_cred;  /* the server makes these files, not the caller */
     vfs_cred = 0;
     if (!memcmp(s, "/proc", 5) && (s[5] == 0 || s[5] == '/')) procfs_refresh(p, s);
-    if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
-    else if (s[0] == '/') procfs_refresh_mounted(p, s);
+    else if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
+    else if (s[0] == '/') procfs_refresh_mounted(p, s);  /* proc or sysfs mounted elsewhere */
     vfs_cred = c;
     return 0;
 }

@@ -6,6 +6,8 @@
 #include "ns.h"
 #include "lib.h"
 
+void heap_free(void *p, uint64_t n);
+
 enum { EPERM = 1, ENOENT = 2, EAGAIN = 11, ENOMEM = 12, EBUSY = 16, ENODEV = 19, ENOTDIR = 20, EINVAL = 22,
        EROFS = 30, ELOOP = 40 };
 
@@ -411,9 +413,9 @@ static long do_new(vnode_t *n, int mnt, const char *source, const char *type, ui
         if (fs < 0) return -ENODEV;
     } else {
         vnode_t *root = vnode_new(S_IFDIR | (t == 0 ? 01777 : 0755));
-        root->nlink = 2;
         fs = fs_new(type, types[t].magic, root);
-        if (fs < 0) { vnode_put(root); return -ENOMEM; }
+        if (fs < 0) { heap_free(root, sizeof(*root)); return -ENOMEM; }
+        root->nlink = 2;
         root->fs = (uint32_t)fs;
         if (t == 1) {  /* devpts: its ptmx, mode 0 as Linux's default */
             const vfs_cred_t *c = vfs_cred;

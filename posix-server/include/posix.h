@@ -111,6 +111,7 @@ typedef struct proc {
     file_t *fds[MAX_FDS];
     uint8_t cloexec[MAX_FDS];
     vnode_t *cwd;
+    int cwd_mnt;                  /* the mount the cwd was reached through (it keeps that mount busy) */
     /* a thread waiting for a file (P_IO) or for several (P_POLL) */
     void *wait_obj;
     uint64_t sys_args[6];

@@ -47,7 +47,18 @@ void fd_fork(proc_t *parent, proc_t *child)
     for (int i = 0; i < MAX_FDS; i++)
         if (g->fds[i]) { child->fds[i] = file_get(g->fds[i]); child->cloexec[i] = g->cloexec[i]; }
     child->cwd = g->cwd;
-    if (child->cwd) vnode_ref(child->cwd);
+    child->cwd_mnt = g->cwd_mnt;
+    if (child->cwd) { vnode_ref(child->cwd); vfs_mount_use(child->cwd_mnt, 1); }
+}
+
+/* The cwd becomes n, reached through mount mnt. */
+static void set_cwd(proc_t *g, vnode_t *n, int mnt)
+{
+    vnode_ref(n);
+    vfs_mount_use(mnt, 1);
+    if (g->cwd) { vnode_put(g->cwd); vfs_mount_use(g->cwd_mnt, -1); }
+    g->cwd = n;
+    g->cwd_mnt = mnt;
 }
 
 void fd_exec(proc_t *p)
@@ -59,14 +70,13 @@ void fd_exec(proc_t *p)
 void fd_exit(proc_t *g)
 {
     for (int i = 0; i < MAX_FDS; i++) if (g->fds[i]) fd_close(g, (uint64_t)i);
-    if (g->cwd) { vnode_put(g->cwd); g->cwd = 0; }
+    if (g->cwd) { vnode_put(g->cwd); vfs_mount_use(g->cwd_mnt, -1); g->cwd = 0; }
 }
 
 void fd_init_console(proc_t *init)
 {
     file_t *f;
-    init->cwd = vfs_root();
-    vnode_ref(init->cwd);
+    set_cwd(init, vfs_root(), 0);
     if (vfs_open(vfs_root(), "/dev/console", O_RDWR, 0, 0, &f) == 0) {
         init->fds[0] = f;
         init->fds[1] = file_get(f);
@@ -85,6 +95,7 @@ static void pipe_stat(pipe_t *pp, uint8_t *st)
 }
 
 void procfs_refresh(proc_t *caller, const char *path);
+void procfs_refresh_mounted(proc_t *caller, const char *path);
 void sysfs_populate(void);
 
 /* The directory a *at call starts from. A relative path from a directory of /proc gets fresh
@@ -99,7 +110,7 @@ static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
         if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
         *dir = f->node;
     }
-    if (path[0] != '/' && vfs_mounts[(*dir)->fs].magic == 0x9fa0) {
+    if (path[0] != '/' && vfs_fss[(*dir)->fs].magic == 0x9fa0) {
         static char abs[VFS_PATH_MAX];
         long l = vfs_node_path(*dir, abs, sizeof(abs));
         uint64_t pl = strlen(path);
@@ -122,7 +133,8 @@ static long get_path(proc_t *p, uint64_t upath, char *buf)
     const vfs_cred_t *c = vfs_cred;  /* the server makes these files, not the caller */
     vfs_cred = 0;
     if (!memcmp(s, "/proc", 5) && (s[5] == 0 || s[5] == '/')) procfs_refresh(p, s);
-    if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
+    else if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
+    else if (s[0] == '/') procfs_refresh_mounted(p, s);  /* proc or sysfs mounted elsewhere */
     vfs_cred = c;
     return 0;
 }
@@ -168,6 +180,8 @@ static void set_cred(proc_t *g, int real)
     cur_cred.gid = real ? g->gid : g->egid;
     cur_cred.ngroups = g->ngroups;
     cur_cred.groups = g->groups;
+    cur_cred.cwd = g->cwd;
+    cur_cred.cwd_mnt = g->cwd_mnt;
     vfs_cred = &cur_cred;
 }
 
@@ -348,24 +362,27 @@ static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
     return r;
 }
 
-/* The struct stat (128 bytes) of what dirfd+path name (fstatat's flags): 0 or -errno. */
-static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint8_t st[128])
+/* The struct stat (128 bytes) of what dirfd+path name (fstatat's flags), and the mount it is seen
+ * through (-1 for a pipe): 0 or -errno. */
+static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint8_t st[128], int *mnt)
 {
     static char path[VFS_PATH_MAX];
     vnode_t *dir, *n;
     long r;
+    *mnt = -1;
     if ((r = get_path(p, upath, path))) return r;
     if (!path[0] && (flags & AT_EMPTY_PATH)) {
         file_t *f = fd_file(p, (uint64_t)dirfd);
-        if (dirfd == AT_FDCWD) n = p->grp->cwd;
+        if (dirfd == AT_FDCWD) { n = p->grp->cwd; *mnt = p->grp->cwd_mnt; }
         else if (!f) return -EBADF;
         else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return 0; }
-        else n = f->node;
+        else { n = f->node; *mnt = f->mnt; }
     } else {
         file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
         if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return 0; }
-        if (linked && linked->node) n = linked->node;
+        if (linked && linked->node) { n = linked->node; *mnt = linked->mnt; }
         else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
+        else *mnt = vfs_lookup_mnt;
     }
     vnode_stat(n, st);
     return 0;
@@ -374,8 +391,9 @@ static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, ui
 static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
 {
     uint8_t st[128];
+    int mnt;
     if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
-    long r = stat_at(p, dirfd, upath, flags, st);
+    long r = stat_at(p, dirfd, upath, flags, st, &mnt);
     return r ? r : copy_out(p, ubuf, st, 128);
 }
 
@@ -390,7 +408,8 @@ static long sys_statx(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, 
     if ((flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | AT_STATX_SYNC_TYPE)) ||
         (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & 0x80000000u))
         return -EINVAL;
-    long r = stat_at(p, dirfd, upath, flags, st);
+    int mnt;
+    long r = stat_at(p, dirfd, upath, flags, st, &mnt);
     if (r) return r;
     uint64_t dev = *(uint64_t *)(st + 0), rdev = *(uint64_t *)(st + 32);
     *(uint32_t *)(sx + 0) = 0x7ff | 0x1000;                  /* STATX_BASIC_STATS | STATX_MNT_ID */
@@ -411,7 +430,7 @@ static long sys_statx(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, 
     *(uint32_t *)(sx + 132) = (uint32_t)((rdev & 0xff) | (rdev >> 12 & 0xfff00));
     *(uint32_t *)(sx + 136) = (uint32_t)(dev >> 8 & 0xfff);
     *(uint32_t *)(sx + 140) = (uint32_t)((dev & 0xff) | (dev >> 12 & 0xfff00));
-    *(uint64_t *)(sx + 144) = (dev & 0xff) + 20;             /* mnt_id: one per file system */
+    *(uint64_t *)(sx + 144) = mnt >= 0 ? (uint64_t)vfs_mounts[mnt].id : 12;  /* mnt_id (a pipe: pipefs's) */
     return copy_out(p, ubuf, sx, sizeof(sx));
 }
 
@@ -1019,9 +1038,12 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     return r;
 }
 
-/* chmod: the owner or root; a non-root owner outside the file's group loses the set-group-ID bit. */
-static long do_chmod(vnode_t *n, uint32_t mode)
+/* chmod of n (reached through mount mnt: EROFS if read-only): the owner or root; a non-root owner
+ * outside the file's group loses the set-group-ID bit. */
+static long do_chmod(vnode_t *n, int mnt, uint32_t mode)
 {
+    long r = vfs_writable(mnt);
+    if (r) return r;
     if (!vfs_owner_or_root(n)) return -EPERM;
     mode &= 07777;
     if ((mode & 02000) && vfs_cred->uid && !vfs_in_group(n->gid) && (n->mode & S_IFMT) != S_IFDIR) mode &= ~02000u;
@@ -1030,10 +1052,13 @@ static long do_chmod(vnode_t *n, uint32_t mode)
     return 0;
 }
 
-/* chown: root changes anything; the owner may only set the group to one of its groups. A change of
- * a non-directory clears set-user-ID (and set-group-ID when group execute is set), as Linux does. */
-static long do_chown(vnode_t *n, uint32_t uid, uint32_t gid)
+/* chown of n (through mount mnt: EROFS if read-only): root changes anything; the owner may only set
+ * the group to one of its groups. A change of a non-directory clears set-user-ID (and set-group-ID
+ * when group execute is set), as Linux does. */
+static long do_chown(vnode_t *n, int mnt, uint32_t uid, uint32_t gid)
 {
+    long r = vfs_writable(mnt);
+    if (r) return r;
     int root = !vfs_cred || vfs_cred->uid == 0;
     if (uid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && uid == n->uid)) return -EPERM;
     if (gid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && (gid == n->gid || vfs_in_group(gid)))) return -EPERM;
@@ -1279,22 +1304,18 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             printf("posix-server: chroot to a directory other than / is not supported yet\n");
             return -EPERM;
         }
-        vnode_ref(n);
-        vnode_put(g->cwd);
-        g->cwd = n;
+        set_cwd(g, n, vfs_lookup_mnt);
         return 0;
     case LINUX_SYS_fchdir: {
         file_t *f = fd_file(p, a[0]);
         if (!f) return -EBADF;
         if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
         if ((r = vfs_permission(f->node, MAY_EXEC))) return r;
-        vnode_ref(f->node);
-        vnode_put(g->cwd);
-        g->cwd = f->node;
+        set_cwd(g, f->node, f->mnt);
         return 0;
     }
     case LINUX_SYS_getcwd:
-        if ((r = vfs_getcwd(g->cwd, path, a[1])) < 0) return r;
+        if ((r = vfs_getcwd_at(g->cwd, g->cwd_mnt, path, a[1])) < 0) return r;
         return copy_out(p, a[0], path, (uint64_t)r) ? -EFAULT : r;
     case LINUX_SYS_mkdirat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir))) return r;
@@ -1355,33 +1376,37 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_fchmodat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
             (r = vfs_lookup(dir, path, 1, &n))) return r;
-        return do_chmod(n, (uint32_t)a[2]);
+        return do_chmod(n, vfs_lookup_mnt, (uint32_t)a[2]);
     case LINUX_SYS_fchmod: {
         file_t *f = fd_file(p, a[0]);
         if (!f || (f->flags & O_PATH)) return -EBADF;
         if (!f->node) return 0;
-        return do_chmod(f->node, (uint32_t)a[1]);
+        return do_chmod(f->node, f->mnt, (uint32_t)a[1]);
     }
     case LINUX_SYS_fchownat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
             (r = vfs_lookup(dir, path, !(a[4] & AT_SYMLINK_NOFOLLOW), &n))) return r;
-        return do_chown(n, (uint32_t)a[2], (uint32_t)a[3]);
+        return do_chown(n, vfs_lookup_mnt, (uint32_t)a[2], (uint32_t)a[3]);
     case LINUX_SYS_fchown: {
         file_t *f = fd_file(p, a[0]);
         if (!f || (f->flags & O_PATH)) return -EBADF;
         if (!f->node) return g->euid ? -EPERM : 0;
-        return do_chown(f->node, (uint32_t)a[1], (uint32_t)a[2]);
+        return do_chown(f->node, f->mnt, (uint32_t)a[1], (uint32_t)a[2]);
     }
     case LINUX_SYS_utimensat: {
         uint64_t ts[4];
+        int mnt;
         if (a[1]) {
             if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
                 (r = vfs_lookup(dir, path, !(a[3] & AT_SYMLINK_NOFOLLOW), &n))) return r;
+            mnt = vfs_lookup_mnt;
         } else {
             file_t *f = fd_file(p, a[0]);
             if (!f || !f->node) return -EBADF;
             n = f->node;
+            mnt = f->mnt;
         }
+        if ((r = vfs_writable(mnt))) return r;
         uint64_t now = vfs_now();
         if (a[2] && copy_in(p, ts, a[2], 32)) return -EFAULT;
         /* times of one's choosing: the owner or root; "now": also whoever may write the file */
@@ -1411,7 +1436,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if ((int64_t)a[1] < 0) return -EINVAL;
         if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR_;
         if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
-        if ((r = vfs_permission(n, MAY_WRITE))) return r;
+        if ((r = vfs_writable(vfs_lookup_mnt)) || (r = vfs_permission(n, MAY_WRITE))) return r;
         return file_truncate(n, a[1]);
     case LINUX_SYS_sendfile: {
         /* sendfile(out, in, offset*, count): through a buffer here (the servers share memory later) */
@@ -1436,48 +1461,39 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return w;
     }
     case LINUX_SYS_mount: {
-        /* The boot mounts (proc, sysfs, devtmpfs, tmpfs on /tmp) are always there, so mounting one
-         * at its place again succeeds; tmpfs can be mounted on an empty directory. */
-        char type[32], source[32] = "none";
-        uint64_t fl = (a[3] & 0xffff0000) == 0xc0ed0000 ? a[3] & 0xffff : a[3];  /* MS_MGC_VAL */
+        /* mount(source, target, type, flags, data): the strings as Linux copies them, then mount.c */
+        char type[32];
+        const char *tp = 0, *src = 0;
         if (g->euid != 0) return -EPERM;
+        if (a[2]) {
+            if ((r = copy_in_str(p, type, a[2], sizeof(type))) < 0) {
+                if (r == -EFAULT) return r;
+                memcpy(type, "?", 2);  /* longer than any type there is */
+            }
+            tp = type;
+        }
+        if (a[0]) {
+            if ((r = copy_in_str(p, path2, a[0], VFS_PATH_MAX)) < 0) return r;
+            src = path2;
+        }
         if ((r = get_path(p, a[1], path))) return r;
-        if ((r = vfs_lookup(g->cwd, path, 1, &n))) return r;
-        uint32_t st = (fl & 0xf) | (fl & 1024 ? 0x400 : 0) | (fl & 2048 ? 0x800 : 0) |
-                      (fl & (1024 | (1UL << 24)) ? 0 : 0x1000);  /* relatime unless noatime or strictatime */
-        if (fl & 32) {  /* MS_REMOUNT: new flags for a mount */
-            if (vfs_mounts[n->fs].root != n) return -EINVAL;
-            vfs_mounts[n->fs].flags = st;
-            return 0;
-        }
-        if (fl & ((1UL << 17) | (1UL << 18) | (1UL << 19) | (1UL << 20))) return 0;  /* propagation: one namespace */
-        if (fl & (4096 | 8192)) {
-            printf("posix-server: bind and move mounts are not supported yet\n");
-            return -EINVAL;
-        }
-        if (!a[2]) return -ENODEV_;
-        if ((r = copy_in_str(p, type, a[2], sizeof(type))) < 0) return r == -EFAULT ? r : -ENODEV_;
-        if (a[0] && (r = copy_in_str(p, source, a[0], sizeof(source))) < 0) {
-            if (r == -EFAULT) return r;
-            source[sizeof(source) - 1] = 0;  /* kept to its first 31 bytes in /proc/mounts */
-        }
-        if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs") &&
-            strcmp(type, "devpts"))
-            return -ENODEV_;
-        return vfs_mount(n, source, type, st);
+        return vfs_mount(g->cwd, src, path, tp, a[3]);
     }
     case LINUX_SYS_umount2:
         if (a[1] & ~15UL) return -EINVAL;
         if (g->euid != 0) return -EPERM;
-        if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, !(a[1] & 8), &n))) return r;
-        return vfs_umount(n);
+        if ((r = get_path(p, a[0], path))) return r;
+        return vfs_umount(g->cwd, path, a[1]);
     case LINUX_SYS_statfs: case LINUX_SYS_fstatfs: {
         uint64_t sf[15];
+        int mnt;
         if (nr == LINUX_SYS_statfs) {
             if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
+            mnt = vfs_lookup_mnt;
         } else {
             file_t *f = fd_file(p, a[0]);
             if (!f) return -EBADF;
+            mnt = f->mnt;
             if (f->pipe) {
                 memset(sf, 0, sizeof(sf));
                 sf[0] = 0x50495045; sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;  /* PIPEFS_MAGIC */
@@ -1485,7 +1501,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             }
             n = f->node;
         }
-        vfs_statfs(n, sf);
+        vfs_statfs(n, mnt, sf);
         return copy_out(p, a[1], sf, sizeof(sf));
     }
     case LINUX_SYS_fsync: case LINUX_SYS_fdatasync: return fd_file(p, a[0]) ? 0 : -EBADF;

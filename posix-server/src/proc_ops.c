@@ -175,6 +175,7 @@ long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf)
         long r = vfs_lookup(p->grp->cwd ? p->grp->cwd : vfs_root(), path, 1, &n);
         if (r) return r;
         if ((n->mode & S_IFMT) != S_IFREG || vfs_permission(n, MAY_EXEC)) return -EACCES;
+        if (vfs_mounts[vfs_lookup_mnt].flags & MNT_NOEXEC) return -EACCES;
         uint8_t head[256];
         long got = vnode_read(n, head, sizeof(head) - 1, 0);
         if (got >= 2 && head[0] == '#' && head[1] == '!') {

@@ -279,6 +279,76 @@ static void fd_target(file_t *f, char *out, uint64_t size)
     if (!f->node || vfs_node_path(f->node, out, size) < 0) snprintf(out, size, "(deleted)");
 }
 
+/* A mount's options as /proc/mounts and mountinfo show them: ro or rw, then the MNT_* flags. */
+static void put_mount_opts(uint32_t flags, int ro)
+{
+    put("%s%s%s%s%s%s%s", ro ? "ro" : "rw", flags & MNT_NOSUID ? ",nosuid" : "", flags & MNT_NODEV ? ",nodev" : "",
+        flags & MNT_NOEXEC ? ",noexec" : "", flags & MNT_NOATIME ? ",noatime" : "",
+        flags & MNT_NODIRATIME ? ",nodiratime" : "", flags & MNT_RELATIME ? ",relatime" : "");
+}
+
+/* A name in the mount table: space, tab, newline and backslash as octal escapes, as Linux's mangle(). */
+static void put_mangled(const char *s)
+{
+    static char out[4 * VFS_PATH_MAX];
+    uint64_t o = 0;
+    for (; *s && o + 5 < sizeof(out); s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\') {
+            out[o++] = '\\';
+            for (int k = 6; k >= 0; k -= 3) out[o++] = (char)('0' + ((unsigned char)*s >> k & 7));
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o] = 0;
+    put_str(out);
+}
+
+/*
+ * The mount table in the order of mounting: with info, Linux's mountinfo ("id parent major:minor root
+ * mountpoint options [shared:N] [master:N] [unbindable] - type source superoptions"), else the mounts
+ * file ("source mountpoint type options 0 0").
+ */
+static void put_mounts(int info)
+{
+    static char mp[VFS_PATH_MAX], root[VFS_PATH_MAX];
+    int last = 0;
+    for (;;) {
+        int next = -1;  /* the attached mount with the least id above last */
+        for (int i = 0; i < vfs_mount_slots; i++) {
+            vfs_mount_t *m = &vfs_mounts[i];
+            if (m->root && (i == 0 || m->parent >= 0) && m->id > last && (next < 0 || m->id < vfs_mounts[next].id)) next = i;
+        }
+        if (next < 0) return;
+        vfs_mount_t *m = &vfs_mounts[next];
+        vfs_fs_t *f = &vfs_fss[m->fs];
+        last = m->id;
+        if (vfs_mount_path(next, mp, sizeof(mp)) < 0) continue;
+        if (!info) {
+            put_mangled(m->source);
+            put(" ");
+            put_mangled(mp);
+            put(" %s ", f->type);
+            put_mount_opts(m->flags, (m->flags & MNT_RDONLY) || f->rdonly);
+            put(" 0 0\n");
+            continue;
+        }
+        if (vfs_mount_root_path(next, root, sizeof(root)) < 0) memcpy(root, "/", 2);
+        put("%d %d 0:%u ", m->id, next ? vfs_mounts[m->parent].id : m->id, 0x10 + m->fs);
+        put_mangled(root);
+        put(" ");
+        put_mangled(mp);
+        put(" ");
+        put_mount_opts(m->flags, m->flags & MNT_RDONLY);
+        if (m->group) put(" shared:%u", m->group);
+        if (m->master) put(" master:%u", m->master);
+        if (m->unbindable) put(" unbindable");
+        put(" - %s ", f->type);
+        put_mangled(m->source);
+        put(" %s\n", f->rdonly ? "ro" : "rw");
+    }
+}
+
 /* Everything in /proc/<pid> for process g, as thread t sees it (t is g but for /proc/<tid>, which is
  * there for a thread that is not the leader without being listed). */
 static void fill_pid(proc_t *g, proc_t *t0)
@@ -316,11 +386,14 @@ static void fill_pid(proc_t *g, proc_t *t0)
     }
     len = 0;
     /* the links (a zombie has none that lead anywhere: Linux answers ENOENT for them) */
+    snprintf(path, sizeof(path), "%s/mounts", dir); put_mounts(0); write_file_as(path, 0444, uid, gid);
+    snprintf(path, sizeof(path), "%s/mountinfo", dir); put_mounts(1); write_file_as(path, 0444, uid, gid);
     snprintf(path, sizeof(path), "%s/exe", dir);
     if (mm && mm->exe && vfs_node_path(mm->exe, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);
     else vfs_unlink(vfs_root(), path, 0);
     snprintf(path, sizeof(path), "%s/cwd", dir);
-    if (g->state != P_ZOMBIE && g->cwd && vfs_node_path(g->cwd, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);
+    if (g->state != P_ZOMBIE && g->cwd && (vfs_getcwd_at(g->cwd, g->cwd_mnt, target, sizeof(target)) >= 0 ||
+                                          vfs_node_path(g->cwd, target, sizeof(target)) >= 0)) symlink_as(path, target, 0777, uid, gid);
     else vfs_unlink(vfs_root(), path, 0);
     snprintf(path, sizeof(path), "%s/root", dir);
     if (g->state != P_ZOMBIE) symlink_as(path, "/", 0777, uid, gid); else vfs_unlink(vfs_root(), path, 0);
@@ -376,15 +449,7 @@ static void system_files(proc_t *caller)
         "Cached:                0 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n",
         total, free_kb, free_kb);
     write_file("/proc/meminfo");
-    /* mounts: "source mountpoint type options 0 0", in the order they were mounted */
-    static char mp[VFS_PATH_MAX];
-    for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
-        vfs_mount_t *m = &vfs_mounts[i];
-        if (!m->root || vfs_node_path(m->root, mp, sizeof(mp)) < 0) continue;
-        put("%s %s %s %s%s%s%s%s%s 0 0\n", m->source, mp, m->type, m->flags & 1 ? "ro" : "rw",
-            m->flags & 2 ? ",nosuid" : "", m->flags & 4 ? ",nodev" : "", m->flags & 8 ? ",noexec" : "",
-            m->flags & 0x400 ? ",noatime" : "", m->flags & 0x1000 ? ",relatime" : "");
-    }
+    put_mounts(0);
     write_file("/proc/mounts");
     put("processor\t: 0\nBogoMIPS\t: 125.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\nCPU implementer\t: 0x41\n"
         "CPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n");
@@ -447,6 +512,29 @@ void procfs_refresh(proc_t *caller, const char *path)
     symlink_as("/proc/thread-self", name, 0777, 0, 0);
     if (t) fill_pid(t->grp, t);
     else if (!pid) system_files(caller);
+}
+
+/*
+ * A path into proc or sysfs mounted somewhere other than /proc and /sys (they show the same tree):
+ * the contents it reaches made afresh as for the same path under /proc or /sys.
+ */
+void sysfs_populate(void);
+void procfs_refresh_mounted(proc_t *caller, const char *path)
+{
+    static char mp[VFS_PATH_MAX], alias[VFS_PATH_MAX];
+    if (!vfs_alias_mounts) return;
+    for (int i = 1; i < vfs_mount_slots; i++) {
+        vfs_mount_t *m = &vfs_mounts[i];
+        vfs_fs_t *f = &vfs_fss[m->fs];
+        if (!m->root || m->parent < 0 || m->point == m->root || (f->magic != 0x9fa0 && f->magic != 0x62656572)) continue;
+        long l = vfs_mount_path(i, mp, sizeof(mp));
+        if (l <= 0 || memcmp(path, mp, (uint64_t)l) || (path[l] && path[l] != '/')) continue;
+        if (f->magic == 0x62656572) { sysfs_populate(); continue; }
+        if (strlen(path + l) + 6 > sizeof(alias)) continue;
+        memcpy(alias, "/proc", 5);
+        memcpy(alias + 5, path + l, strlen(path + l) + 1);
+        procfs_refresh(caller, alias);
+    }
 }
 
 /* ---- /sys: the device numbers of the devices there are, for mdev -s ---- */

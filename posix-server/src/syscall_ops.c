@@ -86,6 +86,7 @@ static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint
     if (acc == O_WRONLY) return -EACCES;
     if (vflags && (prot & PROT_WRITE) && (acc != O_RDWR || (f->flags & O_APPEND))) return -EACCES;
     if (vflags && (prot & PROT_WRITE) && (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) return -EPERM;
+    if ((prot & PROT_EXEC) && (vfs_mounts[f->mnt].flags & MNT_NOEXEC)) return -EPERM;
     if (off + len < off) return -75;  /* EOVERFLOW */
     return mm_map(p, at, len, (uint32_t)prot & 7, vflags, n, off);
 }

@@ -22,6 +22,7 @@ file_t *file_new_anon(const file_ops_t *ops, void *priv, uint32_t flags)
     f->priv = priv;
     f->flags = flags;
     f->refs = 1;
+    vfs_file_mount(f, 0);  /* counted like every file with a node (on the root mount; it never goes) */
     return f;
 }
 
@@ -44,7 +45,7 @@ void file_put(file_t *f)
     }
     if (f->node && f->node->locks) lock_release(f->node, (uint64_t)f);  /* its OFD and flock locks */
     if (f->tty) tty_close(f);
-    if (f->node) vnode_put(f->node);
+    if (f->node) { vfs_file_unmount(f); vnode_put(f->node); }
     heap_free(f, sizeof(*f));
 }
 

@@ -344,6 +344,7 @@ static void thread_teardown(proc_t *t)
 {
     if (t->wake_at) { sleepers--; t->wake_at = 0; }
     fd_wait_cancel(t, 0);
+    sig_flush_thread(t);
     psn_tcb_suspend(t->tcb);
     psn_cnode_delete(PSN_CAP_CNODE, t->reply);  /* an unanswered call of a waiting thread */
     if (t->clear_tid) {
@@ -362,6 +363,7 @@ static void thread_teardown(proc_t *t)
 static void process_finish(proc_t *g, int code)
 {
     timers_exit(g);
+    sig_flush_process(g);
     fd_exit(g);
     tty_session_exit(g);
     g->exit_code = code;
@@ -472,6 +474,7 @@ proc_t *signal_target(proc_t *g, int sig)
 
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
 {
+    sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };  /* as Linux's kill */
     if (sig > 64) return -EINVAL;
     if (pid <= 0) {
         /* 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid */
@@ -481,9 +484,7 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
             if (g->grp != g || !live_or_dead_leader(g)) continue;
             if (pid == -1 ? (g->pid == 1 || g == p->grp) : g->pgid != pg) continue;
             found = 1;
-            if (sig == 0) continue;
-            proc_t *t = signal_target(g, (int)sig);
-            if (t) sig_send(t, (int)sig, 0, p->tgid);
+            if (sig) sig_send_group(g, (int)sig, &si);
         }
         if (!found) return -ESRCH;
         return !live(p) ? SYSCALL_NO_REPLY : 0;
@@ -491,9 +492,7 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
     proc_t *g = proc_by_pid((int)pid);
     if (!g || g->grp != g || g->state == P_ZOMBIE || g->state == P_FREE) return -ESRCH;
     if (sig == 0) return 0;
-    proc_t *t = signal_target(g, (int)sig);
-    if (!t) return 0;
-    sig_send(t, (int)sig, 0, p->tgid);
+    sig_send_group(g, (int)sig, &si);
     return !live(p) ? SYSCALL_NO_REPLY : 0;
 }
 
@@ -503,6 +502,8 @@ long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig)
     proc_t *t = proc_by_pid((int)tid);
     if (!t || !live(t) || (tgid > 0 && t->tgid != tgid)) return -ESRCH;
     if (sig == 0) return 0;
-    sig_send(t, (int)sig, 0, p->tgid);
-    return !live(p) ? SYSCALL_NO_REPLY : 0;
+    sig_info_t si = { .code = SI_TKILL, .a = p->tgid, .b = (int32_t)p->grp->uid };
+    int r = sig_send_info(t, (int)sig, &si);  /* -EAGAIN: a real-time signal found the queue full */
+    if (!live(p)) return SYSCALL_NO_REPLY;
+    return r < 0 ? r : 0;
 }

@@ -224,8 +224,14 @@ void sig_send(proc_t *p, int sig, int code, int from_pid);
  * found the queue full (RLIMIT_SIGPENDING). A POSIX timer's signal (si->timer) is always queued. */
 int sig_send_info(proc_t *p, int sig, const sig_info_t *si);
 int sig_send_group(proc_t *p, int sig, const sig_info_t *si);
-/* The queued siginfo of timer (timer_ops.c slot + 1) for sig, pending on thread t or its process; 0 if none. */
-sig_info_t *sig_queued_timer(proc_t *t, int sig, int timer);
+/* The queued siginfo of timer (timer_ops.c slot + 1, created with serial first_serial) for sig,
+ * pending on thread t or its process; 0 if none. */
+sig_info_t *sig_queued_timer(proc_t *t, int sig, int timer, uint64_t first_serial);
+/* That timer is deleted: its user's charge (uid) goes with its queued signal, or now if none is queued. */
+void sig_timer_deleted(proc_t *t, int sig, int timer, uint64_t first_serial, uint32_t uid);
+/* Threads of g's process that may take a pending signal of it are interrupted to take it (SIGCONT;
+ * a thread ended, leaving the process's signals to the others). */
+void sig_retarget(proc_t *g);
 int sig_charge(proc_t *p);          /* charge one queued signal to p's user (a timer's): 0, or -EAGAIN */
 void sig_uncharge(uint32_t uid);
 /* Take the first pending signal of allowed for thread t (its own before its process's): its number

@@ -1,6 +1,7 @@
 /* Processes and threads: creation, fork, clone, execve, exit, wait4 and kill. */
 #include "posix.h"
 
+extern proc_t *current_caller;  /* the thread whose syscall is being served (posix_ipc.c) */
 static uint64_t fault_caps[MAX_PROCS];
 static int next_pid = 1;
 
@@ -395,7 +396,10 @@ void thread_exit(proc_t *t, int code)
     proc_t *g = t->grp;
     thread_teardown(t);
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].grp == g && live(&procs[i])) return;  /* others still run */
+        if (procs[i].grp == g && live(&procs[i])) {  /* others still run; they take what it left */
+            if (t == current_caller) sig_retarget(g);
+            return;
+        }
     process_finish(g, code);
 }
 
@@ -408,8 +412,6 @@ void group_exit(proc_t *p, int code)
 }
 
 void proc_exit(proc_t *p, int code) { group_exit(p, code); }
-
-extern proc_t *current_caller;
 
 /* Stop every thread of g's process. A thread waiting in the server gives up its wait and will make
  * the call again when continued (the kernel moves its pc back to the svc); the thread whose call is

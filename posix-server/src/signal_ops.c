@@ -189,13 +189,30 @@ void sig_action_changed(proc_t *g, int sig)
     if (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig))) flush_process(g->grp, BIT(sig));
 }
 
-sig_info_t *sig_queued_timer(proc_t *t, int sig, int timer)
+/* The queued entry of timer (timer_ops.c slot + 1) for sig, pending on thread t or its process, from
+ * the timer's present life (serial >= first_serial: older ones are of a timer deleted before); 0 if none. */
+static sigq_t *timer_entry(proc_t *t, int sig, int timer, uint64_t first_serial)
 {
     sigpend_t *sets[2] = { &t->pend, &t->grp->shared };
     for (int k = 0; k < 2; k++)
-        for (uint16_t e = sets[k]->head; e; e = pool[e - 1].next)
-            if (pool[e - 1].sig == sig && pool[e - 1].info.timer == timer) return &pool[e - 1].info;
+        for (uint16_t e = sets[k]->head; e; e = pool[e - 1].next) {
+            sigq_t *q = &pool[e - 1];
+            if (q->sig == sig && q->info.timer == timer && q->info.serial >= first_serial) return q;
+        }
     return 0;
+}
+
+sig_info_t *sig_queued_timer(proc_t *t, int sig, int timer, uint64_t first_serial)
+{
+    sigq_t *q = timer_entry(t, sig, timer, first_serial);
+    return q ? &q->info : 0;
+}
+
+void sig_timer_deleted(proc_t *t, int sig, int timer, uint64_t first_serial, uint32_t uid)
+{
+    sigq_t *q = sig ? timer_entry(t, sig, timer, first_serial) : 0;
+    if (q) q->uid = uid;  /* as Linux's sigqueue_free: a queued signal keeps the charge until it is taken */
+    else sig_uncharge(uid);
 }
 
 uint64_t sig_pending_set(proc_t *t) { return t->pend.set | t->grp->shared.set; }
@@ -470,16 +487,20 @@ static void deliver(proc_t *p)
     else if (p->state == P_RUN) interrupt_running(p);
 }
 
+void sig_retarget(proc_t *g)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *t = &procs[i];
+        if (t->grp == g && live_thread(t) && t != current_caller && !g->stopped && sig_deliverable(t)) deliver(t);
+    }
+}
+
 /* SIGCONT: the process continues and its threads take the signals that came while it was stopped. */
 static void sig_continue(proc_t *g)
 {
     int was_stopped = g->stopped;
     proc_continue(g);
-    if (!was_stopped) return;
-    for (int i = 0; i < MAX_PROCS; i++) {
-        proc_t *t = &procs[i];
-        if (t->grp == g && t != current_caller && live_thread(t) && sig_deliverable(t)) deliver(t);
-    }
+    if (was_stopped) sig_retarget(g);
 }
 
 /* Linux's sig_ignored: ignored by its action and not blocked by thread t (a blocked one is pended:

@@ -103,8 +103,8 @@ static void expire(ktimer_t *t, uint64_t now)
     int to_thread = t->notify == SIGEV_THREAD_ID;
     proc_t *target = to_thread ? t->thread : t->owner;
     if (to_thread && (!live_thread(target) || target->grp != t->owner || target->pid != t->tid)) return;  /* its thread is gone: it stays expired */
-    sig_info_t *q = sig_queued_timer(target, t->signo, slot + 1);
-    if (q && q->serial >= t->first_serial) {
+    sig_info_t *q = sig_queued_timer(target, t->signo, slot + 1, t->first_serial);
+    if (q) {
         /* its signal (maybe from before a timer_settime) is still queued: that one counts this expiry */
         q->b++;
         q->serial = t->serial;
@@ -162,7 +162,11 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
 
 static void timer_free(ktimer_t *t)
 {
-    if (t - timers >= MAX_PROCS && t->owner) sig_uncharge(t->uid);
+    int slot = (int)(t - timers);
+    if (slot >= MAX_PROCS && t->owner) {  /* a POSIX timer: its signal's charge (sig_charge) */
+        proc_t *to = t->notify == SIGEV_THREAD_ID && live_thread(t->thread) ? t->thread : t->owner;
+        sig_timer_deleted(to, t->notify == SIGEV_NONE ? 0 : t->signo, slot + 1, t->first_serial, t->uid);
+    }
     memset(t, 0, sizeof(*t));
     dirty = 1;
 }

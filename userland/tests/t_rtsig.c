@@ -345,6 +345,15 @@ int main(int argc, char **argv)
           "a POSIX timer counts in SigQ");
     timer_delete(tm);
     CHECK(status_field("SigQ:", q, sizeof(q)) == 0 && !strcmp(q, "0/50"), "its deletion gives it back");
+    ev.sigev_signo = RT(3);
+    timer_create(CLOCK_MONOTONIC, &ev, &tm);
+    timer_settime(tm, 0, &its, 0);
+    nanosleep(&d, 0);
+    timer_delete(tm);
+    CHECK(is_pending(RT(3)) && status_field("SigQ:", q, sizeof(q)) == 0 && !strcmp(q, "1/50"),
+          "a deleted timer's queued signal stays pending and counted");
+    CHECK(take(&si) == RT(3) && si.si_code == SI_TIMER && status_field("SigQ:", q, sizeof(q)) == 0 && !strcmp(q, "0/50"),
+          "until it is taken");
     setrlimit(RLIMIT_SIGPENDING, &rl);
 
     /* fork and execve */

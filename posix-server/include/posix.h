@@ -247,7 +247,8 @@ long sig_queueinfo(proc_t *p, int64_t tgid, int64_t tid, int64_t sig, uint64_t u
 uint64_t sig_pending_set(proc_t *t);       /* what t may take: its own pending and its process's */
 proc_t *signal_target(proc_t *g, int sig);  /* the thread that takes a signal sent to g's process */
 void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i);  /* Linux's siginfo (128 bytes) */
-int sig_deliverable(proc_t *p);                          /* a pending, unblocked signal, or 0 */
+/* The signal thread p takes next (pending, not blocked, not ignored: those are discarded), or 0. */
+int sig_deliverable(proc_t *p);
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
 void sig_restart(proc_t *p);     /* answer a waiting call by making it again (-ERESTARTSYS) */

@@ -236,10 +236,22 @@ int sig_dequeue(proc_t *t, uint64_t allowed, sig_info_t *info)
     return sig;
 }
 
+/* Whether g's action for sig is to do nothing (stop signals: their default action is taken when sent). */
+static int action_ignores(proc_t *g, int sig)
+{
+    uint64_t h = g->sigactions[sig - 1][0];
+    return h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)));
+}
+
 int sig_deliverable(proc_t *p)
 {
-    int sig = next_signal(p->pend.set, ~p->sigmask);
-    return sig ? sig : next_signal(p->grp->shared.set, ~p->sigmask);
+    for (;;) {
+        int sig = next_signal(p->pend.set, ~p->sigmask);
+        if (!sig) sig = next_signal(p->grp->shared.set, ~p->sigmask);
+        if (!sig || !action_ignores(p->grp, sig)) return sig;
+        sig_info_t info;  /* as Linux, an ignored one is discarded when it would be taken */
+        sig_dequeue(p, BIT(sig), &info);
+    }
 }
 
 /* After setup_frame only x0-x2 and x29, x30, sp, pc changed. */
@@ -314,14 +326,11 @@ static long setup_frame_addr(proc_t *p, int sig, const sig_info_t *info, int cod
  * info), 0 otherwise; a default action that terminates has been carried out (p is a zombie then). */
 static int take_signal(proc_t *p, sig_info_t *info)
 {
-    for (;;) {
-        int sig = sig_dequeue(p, ~p->sigmask, info);
-        if (!sig) return 0;
-        uint64_t h = p->grp->sigactions[sig - 1][0];
-        if (h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)))) continue;
-        if (h == SIG_DFL) { proc_exit(p, sig); return 0; }
-        return sig;
-    }
+    int sig = sig_deliverable(p);
+    if (!sig) return 0;
+    sig_dequeue(p, BIT(sig), info);  /* from the set sig_deliverable found it in */
+    if (p->grp->sigactions[sig - 1][0] == SIG_DFL) { proc_exit(p, sig); return 0; }
+    return sig;
 }
 
 /*
@@ -507,9 +516,7 @@ static void sig_continue(proc_t *g)
  * the action may change before it is unblocked). */
 static int sig_ignored(proc_t *t, int sig)
 {
-    uint64_t h = t->grp->sigactions[sig - 1][0];
-    if (t->sigmask & BIT(sig)) return 0;
-    return h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)));
+    return !(t->sigmask & BIT(sig)) && action_ignores(t->grp, sig);
 }
 
 /*

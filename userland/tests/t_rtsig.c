@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -256,6 +257,22 @@ int main(int argc, char **argv)
     CHECK(!is_pending(RT(1)), "setting SIG_IGN discards its pending instances");
     signal(RT(0), SIG_DFL);
     signal(RT(1), SIG_DFL);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, 0);
+    c = fork();
+    if (c == 0) _exit(0);
+    for (int i = 0; i < 1000 && !is_pending(SIGCHLD); i++) { struct timespec t = { 0, 1000000 }; nanosleep(&t, 0); }
+    CHECK(is_pending(SIGCHLD), "a blocked SIGCHLD is pending though its default action ignores it");
+    struct pollfd none;
+    struct timespec t20 = { 0, 20000000 };
+    sigset_t open_mask = blk;
+    sigdelset(&open_mask, SIGCHLD);
+    int pr = ppoll(&none, 0, &t20, &open_mask);
+    CHECK(pr == 0 && !is_pending(SIGCHLD), "ppoll letting the ignored pending SIGCHLD in discards it and times out");
+    waitpid(c, 0, 0);
+    sigprocmask(SIG_UNBLOCK, &chld, 0);
 
     /* rt_sigqueueinfo and rt_tgsigqueueinfo */
     CHECK(qinfo(getpid(), RT(0), SI_USER, 5) == 0 && take(&si) == RT(0) && si.si_code == SI_USER && si.si_pid == 12345 &&

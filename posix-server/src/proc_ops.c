@@ -397,7 +397,7 @@ void thread_exit(proc_t *t, int code)
     thread_teardown(t);
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].grp == g && live(&procs[i])) {  /* others still run; they take what it left */
-            if (t == current_caller) sig_retarget(g);
+            if (t == current_caller && g->shared.set) sig_retarget(g);
             return;
         }
     process_finish(g, code);

@@ -69,8 +69,8 @@ int sig_queue_count(uint32_t uid)
 static int charge(uint32_t uid, uint64_t limit, int force)
 {
     int k = -1;
-    for (int i = 0; i < SIGQ_USERS; i++) {
-        if (charged[i].n && charged[i].uid == uid) { k = i; break; }
+    for (int i = 0; i < SIGQ_USERS; i++) {  /* uid's slot (it keeps it while free), else a free one */
+        if (charged[i].uid == uid) { k = i; break; }
         if (!charged[i].n && k < 0) k = i;
     }
     if (k < 0 || (!force && (uint64_t)charged[k].n + 1 > limit)) return -EAGAIN;
@@ -225,14 +225,28 @@ static int next_signal(uint64_t pending, uint64_t allowed)
     return x ? __builtin_ctzl(x) + 1 : 0;
 }
 
-int sig_dequeue(proc_t *t, uint64_t allowed, sig_info_t *info)
+/* The signal thread t takes next among allowed (0: none) and the set it is in: the thread's own
+ * signals before its process's, as Linux's dequeue_signal. */
+static int next_of(proc_t *t, uint64_t allowed, sigpend_t **set)
 {
-    sigpend_t *s = &t->pend;  /* the thread's own signals before its process's, as Linux's dequeue_signal */
-    int sig = next_signal(s->set, allowed);
-    if (!sig) sig = next_signal((s = &t->grp->shared)->set, allowed);
-    if (!sig) return 0;
+    *set = &t->pend;
+    int sig = next_signal(t->pend.set, allowed);
+    if (!sig) sig = next_signal((*set = &t->grp->shared)->set, allowed);
+    return sig;
+}
+
+/* Thread t takes sig from set s: its siginfo, and its timer (if any) learns it. */
+static void take_from(proc_t *t, sigpend_t *s, int sig, sig_info_t *info)
+{
     pend_take(s, sig, info);
     timer_dequeued(t, sig, info);
+}
+
+int sig_dequeue(proc_t *t, uint64_t allowed, sig_info_t *info)
+{
+    sigpend_t *s;
+    int sig = next_of(t, allowed, &s);
+    if (sig) take_from(t, s, sig, info);
     return sig;
 }
 
@@ -243,15 +257,25 @@ static int action_ignores(proc_t *g, int sig)
     return h == SIG_IGN || (h == SIG_DFL && (default_ignored(sig) || is_stop(sig)));
 }
 
-int sig_deliverable(proc_t *p)
+/* Whether p has a pending signal it does not block (it may be one to discard). */
+static int any_unblocked(proc_t *p) { return ((p->pend.set | p->grp->shared.set) & ~p->sigmask) != 0; }
+
+/* sig_deliverable, and the set the signal is in */
+static int next_deliverable(proc_t *p, sigpend_t **set)
 {
+    if (!any_unblocked(p)) return 0;
     for (;;) {
-        int sig = next_signal(p->pend.set, ~p->sigmask);
-        if (!sig) sig = next_signal(p->grp->shared.set, ~p->sigmask);
+        int sig = next_of(p, ~p->sigmask, set);
         if (!sig || !action_ignores(p->grp, sig)) return sig;
         sig_info_t info;  /* as Linux, an ignored one is discarded when it would be taken */
-        sig_dequeue(p, BIT(sig), &info);
+        take_from(p, *set, sig, &info);
     }
+}
+
+int sig_deliverable(proc_t *p)
+{
+    sigpend_t *s;
+    return next_deliverable(p, &s);
 }
 
 /* After setup_frame only x0-x2 and x29, x30, sp, pc changed. */
@@ -326,9 +350,10 @@ static long setup_frame_addr(proc_t *p, int sig, const sig_info_t *info, int cod
  * info), 0 otherwise; a default action that terminates has been carried out (p is a zombie then). */
 static int take_signal(proc_t *p, sig_info_t *info)
 {
-    int sig = sig_deliverable(p);
+    sigpend_t *s;
+    int sig = next_deliverable(p, &s);
     if (!sig) return 0;
-    sig_dequeue(p, BIT(sig), info);  /* from the set sig_deliverable found it in */
+    take_from(p, s, sig, info);
     if (p->grp->sigactions[sig - 1][0] == SIG_DFL) { proc_exit(p, sig); return 0; }
     return sig;
 }
@@ -381,6 +406,7 @@ void sig_reply_current(proc_t *p, long res, psn_msg_t *m)
 {
     m->info = psn_info(0, 1);
     m->mr[0] = (uint64_t)res;
+    if (!any_unblocked(p) && res != -ERESTARTSYS) return;  /* the common case: a plain answer */
     sig_info_t info;
     int sig = take_signal(p, &info);
     if (!live_thread(p)) { m->info = 0; return; }
@@ -473,7 +499,8 @@ long sig_wait_take(proc_t *p, uint64_t set, uint64_t uinfo)
 /* A thread waiting in rt_sigtimedwait (P_SIGWAIT) for sig, of p's process (group) or p itself, or 0. */
 static proc_t *sig_waiter(proc_t *p, int sig, int group)
 {
-    if (!group) return p->state == P_SIGWAIT && (p->wait_set & BIT(sig)) ? p : 0;
+    if (p->state == P_SIGWAIT && (p->wait_set & BIT(sig))) return p;
+    if (!group || p->mm->users == 1) return 0;  /* the threads of a process are its mm's users */
     for (int i = 0; i < MAX_PROCS; i++)
         if (procs[i].grp == p->grp && procs[i].state == P_SIGWAIT && (procs[i].wait_set & BIT(sig))) return &procs[i];
     return 0;
@@ -545,10 +572,9 @@ static int generate(proc_t *p, int sig, const sig_info_t *si, int group)
     proc_t *w = sig_waiter(p, sig, group);
     if (w) { sig_wait_wake(w); return 1; }
     proc_t *t = group ? signal_target(g, sig) : p;
-    if (!t || !sig_deliverable(t)) return 1;   /* blocked: it stays pending */
-    if (t == current_caller) return 1;         /* delivered when its syscall is answered */
+    if (!t || t == current_caller) return 1;   /* (the caller takes it when its syscall is answered) */
     if (g->stopped) return 1;                  /* delivered when it continues */
-    deliver(t);
+    if (sig_deliverable(t)) deliver(t);        /* else blocked: it stays pending */
     return 1;
 }
 

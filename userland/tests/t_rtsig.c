@@ -128,6 +128,20 @@ static void *waiter(void *arg)
     return 0;
 }
 
+static int sync_fd[2], thr_own, thr_shared, thr_first;
+static void *pender(void *arg)
+{
+    (void)arg;
+    char c;
+    read(sync_fd[0], &c, 1);  /* main has sent: RT(6) to this thread, RT(7) to the process */
+    thr_own = is_pending(RT(6));
+    thr_shared = is_pending(RT(7));
+    siginfo_t si;
+    thr_first = take(&si) == RT(6) && si.si_code == SI_TKILL;
+    thr_first = thr_first && take(&si) == RT(7) && si.si_code == SI_QUEUE;
+    return 0;
+}
+
 static void exec_child(void)
 {
     /* the image before execve left RT(1) queued twice (values 41, 42) and blocked */
@@ -314,6 +328,18 @@ int main(int argc, char **argv)
     queue(RT(5), 55);
     pthread_join(th, 0);
     CHECK(waiter_sig == RT(5) && waiter_val == 55, "sigqueue to the process reaches a thread in sigwaitinfo");
+
+    /* a thread's pending set and its process's */
+    pipe(sync_fd);
+    pthread_create(&th, 0, pender, 0);
+    pthread_kill(th, RT(6));
+    queue(RT(7), 1);
+    int main_own = is_pending(RT(6)), main_shared = is_pending(RT(7));
+    write(sync_fd[1], "x", 1);
+    pthread_join(th, 0);
+    CHECK(thr_own && thr_shared && !main_own && main_shared,
+          "sigpending: a thread sees its own signals and its process's, not another thread's");
+    CHECK(thr_first && take(&si) == -1, "the thread takes its own (SI_TKILL), then its process's; none is left");
 
     /* a POSIX timer's signal is queued beside a kill of the same standard signal */
     kill(getpid(), SIGUSR2);

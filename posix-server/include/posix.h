@@ -233,13 +233,9 @@ void sig_timer_deleted(proc_t *t, int sig, int timer, uint64_t first_serial, uin
  * a thread ended, leaving the process's signals to the others). */
 void sig_retarget(proc_t *g);
 int sig_charge(proc_t *p);          /* charge one queued signal to p's user (a timer's): 0, or -EAGAIN */
-void sig_uncharge(uint32_t uid);
-/* Take the first pending signal of allowed for thread t (its own before its process's): its number
- * (0: none) and siginfo. */
-int sig_dequeue(proc_t *t, uint64_t allowed, sig_info_t *info);
 long sig_wait_take(proc_t *p, uint64_t set, uint64_t uinfo);  /* rt_sigtimedwait's take (0: none pending) */
 void sig_flush_thread(proc_t *t);  /* t ends: its pending signals go */
-void sig_flush_process(proc_t *g); /* g's process ends (or forks a child: pass the child) */
+void sig_flush_process(proc_t *g); /* g's process ends: its pending signals go */
 void sig_action_changed(proc_t *g, int sig);  /* rt_sigaction set sig's action: if it ignores, pending ones go */
 int sig_queue_count(uint32_t uid);         /* signals queued for uid's processes (/proc SigQ) */
 /* rt_sigqueueinfo (tgid -1: to tid's process) and rt_tgsigqueueinfo (to thread tid of tgid) */

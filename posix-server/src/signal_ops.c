@@ -79,7 +79,7 @@ static int charge(uint32_t uid, uint64_t limit, int force)
     return 0;
 }
 
-void sig_uncharge(uint32_t uid)
+static void uncharge(uint32_t uid)
 {
     for (int i = 0; i < SIGQ_USERS; i++)
         if (charged[i].n && charged[i].uid == uid) { charged[i].n--; return; }
@@ -98,7 +98,7 @@ static uint16_t entry_alloc(void)
 
 static void entry_free(uint16_t e)
 {
-    if (pool[e - 1].uid != NOT_CHARGED) sig_uncharge(pool[e - 1].uid);
+    if (pool[e - 1].uid != NOT_CHARGED) uncharge(pool[e - 1].uid);
     pool[e - 1].next = pool_free;
     pool_free = e;
 }
@@ -115,7 +115,7 @@ static int pend_add(sigpend_t *s, proc_t *g, int sig, const sig_info_t *si)
     uint16_t e = 0;
     if (uid == NOT_CHARGED || !charge(uid, g->rlim[RLIMIT_SIGPENDING][0], force)) {
         e = entry_alloc();
-        if (!e && uid != NOT_CHARGED) sig_uncharge(uid);
+        if (!e && uid != NOT_CHARGED) uncharge(uid);
     }
     if (!e) {
         if (sig >= SIGRTMIN_K && si->code != SI_USER && !si->timer) return -EAGAIN;
@@ -212,7 +212,7 @@ void sig_timer_deleted(proc_t *t, int sig, int timer, uint64_t first_serial, uin
 {
     sigq_t *q = sig ? timer_entry(t, sig, timer, first_serial) : 0;
     if (q) q->uid = uid;  /* as Linux's sigqueue_free: a queued signal keeps the charge until it is taken */
-    else sig_uncharge(uid);
+    else uncharge(uid);
 }
 
 uint64_t sig_pending_set(proc_t *t) { return t->pend.set | t->grp->shared.set; }
@@ -242,7 +242,8 @@ static void take_from(proc_t *t, sigpend_t *s, int sig, sig_info_t *info)
     timer_dequeued(t, sig, info);
 }
 
-int sig_dequeue(proc_t *t, uint64_t allowed, sig_info_t *info)
+/* Take the first pending signal of allowed for thread t: its number (0: none) and siginfo. */
+static int dequeue(proc_t *t, uint64_t allowed, sig_info_t *info)
 {
     sigpend_t *s;
     int sig = next_of(t, allowed, &s);
@@ -488,7 +489,7 @@ int sig_force(proc_t *p, int sig, int code, uint64_t addr)
 long sig_wait_take(proc_t *p, uint64_t set, uint64_t uinfo)
 {
     sig_info_t info;
-    int sig = sig_dequeue(p, set & ~(BIT(SIGKILL) | BIT(SIGSTOP)), &info);
+    int sig = dequeue(p, set & ~(BIT(SIGKILL) | BIT(SIGSTOP)), &info);
     if (!sig) return 0;
     int32_t si[32];
     sig_fill_info(si, sig, &info);

@@ -77,7 +77,18 @@ typedef struct sig_info {
 } sig_info_t;
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
 #define SI_TIMER (-2)
+#define SI_TKILL (-6)
+#define SIGRTMIN_K 32  /* the kernel's first real-time signal (musl reserves 32-34) */
+
+/* A set of pending signals (a thread's, or its process's): which are pending, and the siginfo of
+ * each queued instance in send order, a list of entries of signal_ops.c's shared pool (0: none).
+ * A bit may be set without an entry: its siginfo was lost (the queue was full), as on Linux. */
+typedef struct sigpend {
+    uint64_t set;                 /* bit n-1: signal n */
+    uint16_t head, tail;          /* pool index + 1 */
+} sigpend_t;
 
 /* Resource usage: CPU time (ns) and counts, of a thread or summed (acct_*, cputime_ops.c). */
 typedef struct racc { uint64_t utime, stime, minflt, nvcsw; } racc_t;
@@ -127,7 +138,9 @@ typedef struct proc {
     int stop_reply;
     long stop_result;
     uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
-    uint64_t sigmask, pending;    /* bit n-1: signal n */
+    uint64_t sigmask;             /* bit n-1: signal n */
+    sigpend_t pend;               /* signals sent to this thread (tgkill, faults, SIGEV_THREAD_ID) */
+    sigpend_t shared;             /* (in the leader) signals sent to the process (kill, sigqueue) */
     uint64_t altstack[3];         /* ss_sp, ss_flags, ss_size */
     uint64_t saved_mask;          /* rt_sigsuspend: the mask to restore after the handler */
     int has_saved_mask;
@@ -139,8 +152,6 @@ typedef struct proc {
     uint64_t reply;               /* saved reply cap while the process waits in a syscall */
     uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none (set it with sleep_arm) */
     uint64_t sleep_rem;           /* nanosleep: where the time left goes if a signal ends the sleep */
-    /* what the handler's siginfo says of each pending signal (sig_send_info) */
-    sig_info_t sinfo[64];
     /* timers (in the leader): ITIMER_VIRTUAL and ITIMER_PROF (expiry in ns of the process's CPU time,
      * 0: disarmed; interval in ns), the next POSIX timer id; ITIMER_REAL and the POSIX timers are in
      * timer_ops.c's table */
@@ -220,13 +231,35 @@ long mm_fork(proc_t *parent, proc_t *child);
 #define SA_RESTART 0x10000000UL
 #define SA_NODEFER 0x40000000UL
 #define SA_RESETHAND 0x80000000UL
-void sig_send(proc_t *p, int sig, int code, int from_pid);  /* generate: pend, then act */
-/* The same with the whole siginfo; 1 if the signal was pended (or taken), 0 if it was dropped
- * (ignored, or already pending: the earlier one's siginfo stays). */
+/* Generate sig for p's process (si_code code, si_pid from_pid): pend, then act. */
+void sig_send(proc_t *p, int sig, int code, int from_pid);
+/* Generate sig with siginfo si for thread p (sig_send_info) or for p's process (sig_send_group).
+ * Returns 1 if the signal was pended (or taken), 0 if it was dropped (ignored, or a standard signal
+ * already pending: the earlier one's siginfo stays), -EAGAIN if a real-time signal not sent by kill
+ * found the queue full (RLIMIT_SIGPENDING). A POSIX timer's signal (si->timer) is always queued. */
 int sig_send_info(proc_t *p, int sig, const sig_info_t *si);
+int sig_send_group(proc_t *p, int sig, const sig_info_t *si);
+/* The queued siginfo of timer (timer_ops.c slot + 1, created with serial first_serial) for sig,
+ * pending on thread t or its process; 0 if none. */
+sig_info_t *sig_queued_timer(proc_t *t, int sig, int timer, uint64_t first_serial);
+/* That timer is deleted: its user's charge (uid) goes with its queued signal, or now if none is queued. */
+void sig_timer_deleted(proc_t *t, int sig, int timer, uint64_t first_serial, uint32_t uid);
+/* Threads of g's process that may take a pending signal of it are interrupted to take it (SIGCONT;
+ * a thread ended, leaving the process's signals to the others). */
+void sig_retarget(proc_t *g);
+int sig_charge(proc_t *p);          /* charge one queued signal to p's user (a timer's): 0, or -EAGAIN */
+long sig_wait_take(proc_t *p, uint64_t set, uint64_t uinfo);  /* rt_sigtimedwait's take (0: none pending) */
+void sig_flush_thread(proc_t *t);  /* t ends: its pending signals go */
+void sig_flush_process(proc_t *g); /* g's process ends: its pending signals go */
+void sig_action_changed(proc_t *g, int sig);  /* rt_sigaction set sig's action: if it ignores, pending ones go */
+int sig_queue_count(uint32_t uid);         /* signals queued for uid's processes (/proc SigQ) */
+/* rt_sigqueueinfo (tgid -1: to tid's process) and rt_tgsigqueueinfo (to thread tid of tgid) */
+long sig_queueinfo(proc_t *p, int64_t tgid, int64_t tid, int64_t sig, uint64_t uinfo);
+uint64_t sig_pending_set(proc_t *t);       /* what t may take: its own pending and its process's */
 proc_t *signal_target(proc_t *g, int sig);  /* the thread that takes a signal sent to g's process */
 void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i);  /* Linux's siginfo (128 bytes) */
-int sig_deliverable(proc_t *p);                          /* a pending, unblocked signal, or 0 */
+/* The signal thread p takes next (pending, not blocked, not ignored: those are discarded), or 0. */
+int sig_deliverable(proc_t *p);
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
 void sig_restart(proc_t *p);     /* answer a waiting call by making it again (-ERESTARTSYS) */

@@ -199,7 +199,8 @@ static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6])
 /* SIGPIPE goes with EPIPE. */
 static long epipe(proc_t *p, long r)
 {
-    if (r == -EPIPE_) sig_send(p, 13, 0, p->tgid);
+    sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };
+    if (r == -EPIPE_) sig_send_info(p, 13, &si);  /* to the thread, as Linux's send_sig */
     return r;
 }
 

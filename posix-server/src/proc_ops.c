@@ -1,6 +1,7 @@
 /* Processes and threads: creation, fork, clone, execve, exit, wait4 and kill. */
 #include "posix.h"
 
+extern proc_t *current_caller;  /* the thread whose syscall is being served (posix_ipc.c) */
 static uint64_t fault_caps[MAX_PROCS];
 static int next_pid = 1;
 
@@ -350,6 +351,7 @@ static void thread_teardown(proc_t *t)
 {
     if (t->wake_at) { sleepers--; t->wake_at = 0; }
     fd_wait_cancel(t, 0);
+    sig_flush_thread(t);
     psn_tcb_suspend(t->tcb);
     acct_thread_end(t);
     psn_cnode_delete(PSN_CAP_CNODE, t->reply);  /* an unanswered call of a waiting thread */
@@ -369,6 +371,7 @@ static void thread_teardown(proc_t *t)
 static void process_finish(proc_t *g, int code)
 {
     timers_exit(g);
+    sig_flush_process(g);
     fd_exit(g);
     tty_session_exit(g);
     g->exit_code = code;
@@ -400,7 +403,10 @@ void thread_exit(proc_t *t, int code)
     proc_t *g = t->grp;
     thread_teardown(t);
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].grp == g && live(&procs[i])) return;  /* others still run */
+        if (procs[i].grp == g && live(&procs[i])) {  /* others still run; they take what it left */
+            if (t == current_caller && g->shared.set) sig_retarget(g);
+            return;
+        }
     process_finish(g, code);
 }
 
@@ -413,8 +419,6 @@ void group_exit(proc_t *p, int code)
 }
 
 void proc_exit(proc_t *p, int code) { group_exit(p, code); }
-
-extern proc_t *current_caller;
 
 /* Stop every thread of g's process. A thread waiting in the server gives up its wait and will make
  * the call again when continued (the kernel moves its pc back to the svc); the thread whose call is
@@ -479,6 +483,7 @@ proc_t *signal_target(proc_t *g, int sig)
 
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
 {
+    sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };  /* as Linux's kill */
     if (sig > 64) return -EINVAL;
     if (pid <= 0) {
         /* 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid */
@@ -488,9 +493,7 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
             if (g->grp != g || !live_or_dead_leader(g)) continue;
             if (pid == -1 ? (g->pid == 1 || g == p->grp) : g->pgid != pg) continue;
             found = 1;
-            if (sig == 0) continue;
-            proc_t *t = signal_target(g, (int)sig);
-            if (t) sig_send(t, (int)sig, 0, p->tgid);
+            if (sig) sig_send_group(g, (int)sig, &si);
         }
         if (!found) return -ESRCH;
         return !live(p) ? SYSCALL_NO_REPLY : 0;
@@ -498,9 +501,7 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
     proc_t *g = proc_by_pid((int)pid);
     if (!g || g->grp != g || g->state == P_ZOMBIE || g->state == P_FREE) return -ESRCH;
     if (sig == 0) return 0;
-    proc_t *t = signal_target(g, (int)sig);
-    if (!t) return 0;
-    sig_send(t, (int)sig, 0, p->tgid);
+    sig_send_group(g, (int)sig, &si);
     return !live(p) ? SYSCALL_NO_REPLY : 0;
 }
 
@@ -510,6 +511,8 @@ long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig)
     proc_t *t = proc_by_pid((int)tid);
     if (!t || !live(t) || (tgid > 0 && t->tgid != tgid)) return -ESRCH;
     if (sig == 0) return 0;
-    sig_send(t, (int)sig, 0, p->tgid);
-    return !live(p) ? SYSCALL_NO_REPLY : 0;
+    sig_info_t si = { .code = SI_TKILL, .a = p->tgid, .b = (int32_t)p->grp->uid };
+    int r = sig_send_info(t, (int)sig, &si);  /* -EAGAIN: a real-time signal found the queue full */
+    if (!live(p)) return SYSCALL_NO_REPLY;
+    return r < 0 ? r : 0;
 }

@@ -139,10 +139,10 @@ static const char *state_name(char s)
     return s == 'R' ? "running" : s == 'Z' ? "zombie" : s == 'T' ? "stopped" : "sleeping";
 }
 
-/* Signal sets as /proc shows them: pending, blocked, ignored, caught. */
+/* Signal sets as /proc shows them: pending (the thread's own), blocked, ignored, caught. */
 static void sig_sets(proc_t *g, proc_t *t, uint64_t s[4])
 {
-    s[0] = t->pending;
+    s[0] = t->pend.set;
     s[1] = t->sigmask;
     s[2] = s[3] = 0;
     for (int i = 0; i < 64; i++) {
@@ -176,7 +176,8 @@ static void put_stat(proc_t *g, proc_t *t, int whole)
         u.utime / tick, u.stime / tick, g->acct_children.utime / tick, g->acct_children.stime / tick, threads_of(g),
         t->start_time / (read_cntfrq() / 100), vm_size(mm), rss_pages(mm), g->rlim[5][0]);
     put("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
-        startcode, endcode, mm ? mm->start_stack : 0, sg[0], sg[1], sg[2], sg[3],
+        startcode, endcode, mm ? mm->start_stack : 0, sg[0] & 0x7fffffff, sg[1] & 0x7fffffff, sg[2] & 0x7fffffff,
+        sg[3] & 0x7fffffff,  /* the obsolete fields show the standard signals only, as Linux's */
         startdata, enddata, mm ? mm->brk_start : 0, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0,
         mm ? mm->env_start : 0, mm ? mm->env_end : 0, g->state == P_ZOMBIE ? g->exit_code : 0);
 }
@@ -211,8 +212,9 @@ static void put_status(proc_t *g, proc_t *t)
         put("HugetlbPages:\t%8lu kB\nCoreDumping:\t0\nTHP_enabled:\t1\n", 0UL);
     }
     int root = g->euid == 0;
-    put("Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-        threads_of(g), g->rlim[11][0], sg[0], 0UL, sg[1], sg[2], sg[3]);
+    /* SigQ: the signals queued for the real user (Linux's ucounts) and the limit */
+    put("Threads:\t%d\nSigQ:\t%d/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+        threads_of(g), sig_queue_count(g->uid), g->rlim[11][0], sg[0], g->shared.set, sg[1], sg[2], sg[3]);
     put("CapInh:\t0000000000000000\nCapPrm:\t%s\nCapEff:\t%s\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n",
         root ? "000001ffffffffff" : "0000000000000000", root ? "000001ffffffffff" : "0000000000000000");
     put("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\nSpeculation_Store_Bypass:\tthread vulnerable\n"

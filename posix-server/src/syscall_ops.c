@@ -145,6 +145,7 @@ static long sys_rt_sigaction(proc_t *p, uint64_t sig, uint64_t act, uint64_t old
     if (sig < 1 || sig > 64 || size != 8 || ((sig == 9 || sig == 19) && act)) return -EINVAL;
     if (old && copy_out(p, old, p->grp->sigactions[sig - 1], 32)) return -EFAULT;
     if (act && copy_in(p, p->grp->sigactions[sig - 1], act, 32)) return -EFAULT;
+    if (act) sig_action_changed(p->grp, (int)sig);
     return 0;
 }
 
@@ -230,10 +231,10 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     case LINUX_SYS_kill: return proc_kill(p, (int64_t)a[0], a[1]);
     case LINUX_SYS_rt_sigreturn: return sig_return(p, sp_at_syscall);
     case LINUX_SYS_sigaltstack: return sig_altstack(p, a[0], a[1], sp_at_syscall);
-    case LINUX_SYS_rt_sigpending: {
-        if (a[1] != 8) return -EINVAL;
-        uint64_t s = p->pending & p->sigmask;
-        return copy_out(p, a[0], &s, 8);
+    case LINUX_SYS_rt_sigpending: {  /* the blocked ones of the thread's and the process's pending signals */
+        if (a[1] > 8) return -EINVAL;
+        uint64_t s = sig_pending_set(p) & p->sigmask;
+        return copy_out(p, a[0], &s, a[1]);
     }
     case LINUX_SYS_rt_sigsuspend: {
         uint64_t m;
@@ -246,34 +247,24 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
         p->state = P_PAUSE;
         return SYSCALL_NO_REPLY;
     }
-    case LINUX_SYS_rt_sigtimedwait: {
-        uint64_t set;
+    case LINUX_SYS_rt_sigtimedwait: {  /* (set, info, timeout, size): the timeout is checked first, as Linux */
+        uint64_t set, ts[2] = { 1, 0 };
         if (a[3] != 8) return -EINVAL;
         if (copy_in(p, &set, a[0], 8)) return -EFAULT;
-        uint64_t ready = p->pending & set;
-        if (ready) {
-            int sig = __builtin_ctzl(ready) + 1;
-            p->pending &= ~(1UL << (sig - 1));
-            sig_info_t info = p->sinfo[sig - 1];
-            timer_dequeued(p, sig, &info);
-            int32_t si[32];
-            sig_fill_info(si, sig, &info);
-            if (a[1] && copy_out(p, a[1], si, 128)) return -EFAULT;
-            return sig;
-        }
+        if (a[2] && copy_in(p, ts, a[2], 16)) return -EFAULT;
+        if (ts[1] >= 1000000000ULL || (int64_t)ts[0] < 0) return -EINVAL;
+        long sig = sig_wait_take(p, set, a[1]);
+        if (sig) return sig;
+        if (!ts[0] && !ts[1]) return -EAGAIN;
         p->wait_set = set;
         p->wait_status = a[1];
-        if (a[2]) {
-            long r = sys_nanosleep(p, a[2], 0);
-            if (r != SYSCALL_NO_REPLY) return r;
-            uint64_t ts[2];
-            copy_in(p, ts, a[2], 16);
-            if (!ts[0] && !ts[1]) { p->state = P_RUN; p->wake_at = 0; sleepers--; return -EAGAIN; }
-        }
+        if (a[2] && sys_nanosleep(p, a[2], 0) != SYSCALL_NO_REPLY) return -EFAULT;
         p->state = P_SIGWAIT;
         return SYSCALL_NO_REPLY;
     }
     case LINUX_SYS_tkill: return proc_tgkill(p, -1, (int64_t)a[0], a[1]);
+    case LINUX_SYS_rt_sigqueueinfo: return sig_queueinfo(p, -1, (int32_t)a[0], (int32_t)a[1], a[2]);
+    case LINUX_SYS_rt_tgsigqueueinfo: return sig_queueinfo(p, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2], a[3]);
     case LINUX_SYS_tgkill: return (int64_t)a[0] <= 0 ? -EINVAL : proc_tgkill(p, (int64_t)a[0], (int64_t)a[1], a[2]);
     case LINUX_SYS_reboot:
         if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))

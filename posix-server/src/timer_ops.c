@@ -33,7 +33,7 @@ typedef struct ktimer {
     uint64_t expires;       /* ns of the next expiry (CPU clocks: the value set); 0: disarmed */
     uint64_t interval;      /* ns; 0: one shot */
     int queued;             /* expired, its signal not taken yet: not armed meanwhile */
-    proc_t *pend_on;        /* the thread its signal was pended on */
+    uint32_t uid;           /* a POSIX timer: the user its queued signal is charged to (sig_charge) */
     int64_t overrun;        /* expiries missed since its last signal was taken */
     int64_t overrun_last;   /* timer_getoverrun: those of the last signal taken */
     uint64_t serial;        /* new at each timer_settime: a signal from before does not re-arm it */
@@ -109,26 +109,23 @@ static void expire(ktimer_t *t, uint64_t now)
     int slot = (int)(t - timers);
     t->queued = 1;
     if (slot < MAX_PROCS) {  /* ITIMER_REAL: SIGALRM to the process, SI_KERNEL as Linux's kill_pid_info */
-        proc_t *target = signal_target(t->owner, SIGALRM);
         sig_info_t si = { .code = SI_KERNEL };
-        if (target) sig_send_info(target, SIGALRM, &si);
+        sig_send_group(t->owner, SIGALRM, &si);
         return;  /* dropped (ignored, or one already pending): re-armed only when a SIGALRM is taken */
     }
-    proc_t *target = t->notify == SIGEV_THREAD_ID ? t->thread : signal_target(t->owner, t->signo);
-    if (!target || !live_thread(target) || target->grp != t->owner || (t->thread && target->pid != t->tid)) return;  /* its thread is gone: it stays expired */
-    proc_t *q = t->pend_on;
-    uint64_t bit = 1UL << (t->signo - 1);
-    if (q && q->grp == t->owner && live_thread(q) && (q->pending & bit) && q->sinfo[t->signo - 1].timer == slot + 1 &&
-        q->sinfo[t->signo - 1].serial >= t->first_serial) {
-        /* its signal from before a timer_settime is still pending: that one counts this expiry */
-        q->sinfo[t->signo - 1].b++;
-        q->sinfo[t->signo - 1].serial = t->serial;
+    int to_thread = t->notify == SIGEV_THREAD_ID;
+    proc_t *target = to_thread ? t->thread : t->owner;
+    if (to_thread && (!live_thread(target) || target->grp != t->owner || target->pid != t->tid)) return;  /* its thread is gone: it stays expired */
+    sig_info_t *q = sig_queued_timer(target, t->signo, slot + 1, t->first_serial);
+    if (q) {
+        /* its signal (maybe from before a timer_settime) is still queued: that one counts this expiry */
+        q->b++;
+        q->serial = t->serial;
         return;
     }
     sig_info_t si = { .code = SI_TIMER, .a = t->id, .b = 0, .c = t->value, .timer = slot + 1, .serial = t->serial };
-    t->pend_on = target;
-    if (sig_send_info(target, t->signo, &si)) return;
-    /* ignored (or merged with a pending one of another sender): as Linux, the timer goes on */
+    if (to_thread ? sig_send_info(target, t->signo, &si) : sig_send_group(target, t->signo, &si)) return;
+    /* ignored: as Linux, the timer goes on */
     if (!t->owner || t->serial != si.serial) return;
     if (t->interval) {
         t->queued = 0;
@@ -179,7 +176,6 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
     ktimer_t *pt = &timers[si->timer - 1];
     if (pt->owner != g || pt->serial != si->serial || !pt->queued) return;
     pt->queued = 0;
-    pt->pend_on = 0;
     if (is_cpu_clock(pt->clock) && !cpu_live(pt)) return;  /* its clock's process or thread is gone */
     if (pt->interval) {
         if (is_cpu_clock(pt->clock)) now = cpu_now(pt);
@@ -197,6 +193,11 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
 
 static void timer_free(ktimer_t *t)
 {
+    int slot = (int)(t - timers);
+    if (slot >= MAX_PROCS && t->owner) {  /* a POSIX timer: its signal's charge (sig_charge) */
+        proc_t *to = t->notify == SIGEV_THREAD_ID && live_thread(t->thread) ? t->thread : t->owner;
+        sig_timer_deleted(to, t->notify == SIGEV_NONE ? 0 : t->signo, slot + 1, t->first_serial, t->uid);
+    }
     memset(t, 0, sizeof(*t));
     dirty = 1;
 }
@@ -306,7 +307,7 @@ static long sys_timer_create(proc_t *p, int64_t clk, uint64_t usev, uint64_t uid
     ktimer_t *t = 0;
     for (int i = MAX_PROCS; i < MAX_TIMERS && !t; i++)
         if (!timers[i].owner) t = &timers[i];
-    if (!t) return -EAGAIN;
+    if (!t || (uint64_t)sig_queue_count(g->uid) >= g->rlim[11][0]) return -EAGAIN;  /* its signal's place: see below */
     memset(t, 0, sizeof(*t));
     int id = g->next_timer_id;
     g->next_timer_id = (id + 1) & 0x7fffffff;  /* used even if the rest fails, as on Linux */
@@ -339,6 +340,9 @@ static long sys_timer_create(proc_t *p, int64_t clk, uint64_t usev, uint64_t uid
         t->cpu_pid = t->cpu_of->pid;
     }
     if ((clk == 8 || clk == 9) && g->euid) { memset(t, 0, sizeof(*t)); return -EPERM; }
+    /* as Linux, a timer's queued signal is allocated (and counted) now */
+    if (sig_charge(p)) { memset(t, 0, sizeof(*t)); return -EAGAIN; }
+    t->uid = g->uid;
     t->owner = g;
     t->id = id;
     t->clock = (int)clk;

@@ -315,7 +315,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
 
 void *vfs_wait_object(file_t *f)
 {
-    if (f->ops) return f->priv;
+    if (f->ops) return f->ops->wait_object ? f->ops->wait_object(f) : f->priv;
     if (f->pipe) return f->pipe;
     return f->tty;  /* terminals report events on their tty_t */
 }

@@ -368,6 +368,17 @@ static void thread_teardown(proc_t *t)
 }
 
 /* The last thread of g's process is gone: the process is a zombie for its parent. */
+/* SIGCHLD to g's parent, with Linux's siginfo: why is CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3,
+ * CLD_STOPPED 5 or CLD_CONTINUED 6; status the exit code or the signal. Stops and continues only
+ * without the parent's SA_NOCLDSTOP. */
+static void notify_parent(proc_t *g, int why, int status)
+{
+    proc_t *parent = proc_by_pid(g->ppid);
+    if (!parent || ((why == 5 || why == 6) && (parent->grp->sigactions[16][1] & 1))) return;
+    sig_info_t si = { .code = why, .a = g->tgid, .b = (int32_t)g->uid, .c = (uint32_t)status };
+    sig_send_group(parent->grp, 17, &si);
+}
+
 static void process_finish(proc_t *g, int code)
 {
     timers_exit(g);
@@ -394,8 +405,8 @@ static void process_finish(proc_t *g, int code)
     proc_t *gp = proc_by_pid(g->ppid);
     if (gp && gp->grp->pgid != g->pgid && gp->grp->sid == g->sid) orphan_check(g->pgid);
     child_exited(g);
-    proc_t *parent = proc_by_pid(g->ppid);
-    if (parent) sig_send(parent, 17, 0, g->pid);  /* SIGCHLD */
+    if (code & 0x7f) notify_parent(g, code & 0x80 ? 3 : 2, code & 0x7f);
+    else notify_parent(g, 1, (code >> 8) & 0xff);
 }
 
 void thread_exit(proc_t *t, int code)
@@ -442,8 +453,7 @@ void proc_stop(proc_t *g, int sig)
         psn_tcb_suspend(t->tcb);
     }
     child_exited(g);
-    proc_t *parent = proc_by_pid(g->ppid);
-    if (parent && !(parent->grp->sigactions[16][1] & 1)) sig_send(parent, 17, 0, g->pid); /* SIGCHLD unless SA_NOCLDSTOP */
+    notify_parent(g, 5, sig);
 }
 
 void proc_continue(proc_t *g)
@@ -463,8 +473,7 @@ void proc_continue(proc_t *g)
         else if (t != current_caller) psn_tcb_resume(t->tcb);
     }
     child_exited(g);
-    proc_t *parent = proc_by_pid(g->ppid);
-    if (parent && !(parent->grp->sigactions[16][1] & 1)) sig_send(parent, 17, 0, g->pid);
+    notify_parent(g, 6, 18);
 }
 
 static int live_or_dead_leader(proc_t *g) { return g->state != P_FREE && g->state != P_ZOMBIE; }
@@ -481,26 +490,42 @@ proc_t *signal_target(proc_t *g, int sig)
     return 0;
 }
 
+/* Linux's kill_ok_by_cred: root, or the sender's real or effective uid is the target's real or
+ * saved one; SIGCONT also within one session. */
+static int may_signal(proc_t *p, proc_t *g, uint64_t sig)
+{
+    proc_t *s = p->grp;
+    if (s->euid == 0 || s->uid == g->uid || s->uid == g->suid || s->euid == g->uid || s->euid == g->suid) return 1;
+    return sig == 18 && s->sid == g->sid;
+}
+
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
 {
     sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };  /* as Linux's kill */
     if (sig > 64) return -EINVAL;
     if (pid <= 0) {
-        /* 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid */
-        int pg = pid == 0 ? p->grp->pgid : (int)-pid, found = 0;
+        /* 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid.
+         * A group: success if any was signalled, EPERM if every one refused; -1: success (Linux
+         * ignores the refusals there). */
+        int pg = pid == 0 ? p->grp->pgid : (int)-pid, found = 0, sent = 0;
         for (int i = 0; i < MAX_PROCS; i++) {
             proc_t *g = &procs[i];
             if (g->grp != g || !live_or_dead_leader(g)) continue;
             if (pid == -1 ? (g->pid == 1 || g == p->grp) : g->pgid != pg) continue;
             found = 1;
+            if (!may_signal(p, g, sig)) continue;
+            sent = 1;
             if (sig) sig_send_group(g, (int)sig, &si);
         }
         if (!found) return -ESRCH;
+        if (!sent && pid != -1) return -EPERM;
         return !live(p) ? SYSCALL_NO_REPLY : 0;
     }
-    proc_t *g = proc_by_pid((int)pid);
-    if (!g || g->grp != g || g->state == P_ZOMBIE || g->state == P_FREE) return -ESRCH;
-    if (sig == 0) return 0;
+    proc_t *t = proc_by_pid((int)pid);  /* a thread's id names its process, as in Linux */
+    if (!t || t->state == P_FREE) return -ESRCH;
+    proc_t *g = t->grp;
+    if (!may_signal(p, g, sig)) return -EPERM;
+    if (sig == 0 || g->state == P_ZOMBIE) return 0;  /* a zombie takes the signal and nothing happens */
     sig_send_group(g, (int)sig, &si);
     return !live(p) ? SYSCALL_NO_REPLY : 0;
 }

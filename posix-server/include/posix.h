@@ -159,6 +159,12 @@ typedef struct proc {
     int next_timer_id;
     uint64_t clear_tid;
     char comm[16];
+    /* scheduling (per thread, inherited): nice -20..19, policy SCHED_* (| RESET_ON_FORK) and its
+     * real-time priority, as sched_setscheduler set them; the kernel runs every thread at one
+     * priority, so they are kept and reported, not applied */
+    int nice, policy, rtprio;
+    int membarrier;               /* (leader) membarrier registrations */
+    uint32_t personality;         /* (leader) personality(2)'s value */
     uint64_t wait_ru;             /* wait4/waitid: where the child's struct rusage goes (0: nowhere) */
     /* usage: this thread's page faults and waits; in the leader, its ended threads' usage and its
      * waited-for children's (cputime_ops.c) */
@@ -297,6 +303,10 @@ tty_t *ctty_of(proc_t *g);          /* the controlling tty of g's process, or 0 
 uint64_t ctty_dev(proc_t *g, int *tpgid);  /* its device number (0: none) and foreground group (-1) */
 void tty_session_exit(proc_t *g);   /* g's process ends: a session leader gives up its tty */
 void orphan_check(int pgid);        /* an orphaned group with stopped members: SIGHUP, SIGCONT */
+
+/* scheduling parameters, host names and small calls (misc_ops.c) */
+long misc_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+void misc_uname(char u[6][65]);     /* struct utsname with the current host and domain names */
 
 /* identity, sessions, limits, accounting (ident_ops.c) */
 long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);

@@ -1215,6 +1215,47 @@ void fd_wait_cancel(proc_t *t, int signal)
     t->poll_masked = 0;  /* the signal frame holds the old mask */
 }
 
+/* Calls that only advise or ask for writeback (tmpfs has nothing to read ahead or write back):
+ * fadvise64, readahead, sync_file_range, syncfs, with Linux's argument checks. */
+static long advise(proc_t *p, uint64_t nr, uint64_t a[6])
+{
+    file_t *f = fd_file(p, a[0]);
+    if (!f) return -EBADF;
+    int fifo = f->pipe != 0, reg = f->node && (f->node->mode & S_IFMT) == S_IFREG;
+    switch (nr) {
+    case LINUX_SYS_fadvise64:  /* (fd, offset, len, advice 0..5) */
+        if (fifo) return -ESPIPE;
+        return (int64_t)a[2] < 0 || a[3] > 5 ? -EINVAL : 0;
+    case LINUX_SYS_readahead:  /* (fd, offset, count) */
+        return reg && !(f->flags & O_PATH) ? 0 : -EINVAL;
+    case LINUX_SYS_sync_file_range:  /* (fd, offset, nbytes, flags) */
+        if ((a[3] & ~7UL) || (int64_t)a[1] < 0 || (int64_t)a[2] < 0) return -EINVAL;
+        return fifo ? -ESPIPE : 0;
+    }
+    return 0;  /* syncfs */
+}
+
+/* fallocate(fd, mode, offset, len): mode 0 makes the file at least offset+len long; KEEP_SIZE (1)
+ * has nothing to reserve in tmpfs; other modes are not offered (EOPNOTSUPP). */
+static long sys_fallocate(proc_t *p, uint64_t a[6])
+{
+    file_t *f = fd_file(p, a[0]);
+    int64_t off = (int64_t)a[2], len = (int64_t)a[3];
+    if (!f || (f->flags & O_PATH) || (f->flags & O_ACCMODE) == O_RDONLY) return -EBADF;
+    if (off < 0 || len <= 0) return -EINVAL;
+    if (f->pipe) return -ESPIPE;
+    vnode_t *n = f->node;
+    if (!n) return -ENODEV_;
+    if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR_;
+    if ((n->mode & S_IFMT) != S_IFREG) return -ENODEV_;
+    if (a[1] & ~1UL) return -95;  /* EOPNOTSUPP */
+    if (off > 0x7fffffffffffffffLL - len) return -27;  /* EFBIG */
+    uint64_t end = (uint64_t)(off + len);
+    if (a[1] || end <= n->size) return 0;
+    long r = vfs_seals_allow_size(n, end);
+    return r ? r : file_truncate(n, end);
+}
+
 static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
 {
     static char path[VFS_PATH_MAX], path2[VFS_PATH_MAX];
@@ -1229,6 +1270,16 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_writev: return do_rw(p, nr, a, 1, 1, 0);
     case LINUX_SYS_pread64: return do_rw(p, nr, a, 0, 0, 1);
     case LINUX_SYS_pwrite64: return do_rw(p, nr, a, 1, 0, 1);
+    case LINUX_SYS_preadv: case LINUX_SYS_pwritev: case LINUX_SYS_preadv2: case LINUX_SYS_pwritev2: {
+        /* (fd, iov, iovcnt, pos_l, pos_h[, flags]): the v2 forms take RWF_* flags (no-ops here) and
+         * offset -1 for the file position */
+        int two = nr == LINUX_SYS_preadv2 || nr == LINUX_SYS_pwritev2, w = nr == LINUX_SYS_pwritev || nr == LINUX_SYS_pwritev2;
+        if (two && (a[5] & ~0x1fUL)) return -95;  /* EOPNOTSUPP */
+        return do_rw(p, nr, a, w, 1, !(two && (int64_t)a[3] == -1));
+    }
+    case LINUX_SYS_fadvise64: case LINUX_SYS_readahead: case LINUX_SYS_sync_file_range: case LINUX_SYS_syncfs:
+        return advise(p, nr, a);
+    case LINUX_SYS_fallocate: return sys_fallocate(p, a);
     case LINUX_SYS_openat: return sys_openat(p, nr, a);
     case LINUX_SYS_close:
         if (!fd_file(p, a[0])) return -EBADF;

@@ -15,6 +15,11 @@ void ident_init(proc_t *c, proc_t *parent)
         c->ngroups = g->ngroups;
         memcpy(c->rlim, g->rlim, sizeof(c->rlim));
         c->umask = g->umask;  /* fork keeps the file creation mask */
+        c->nice = g->nice;
+        c->personality = g->personality;
+        c->policy = g->policy & 0x40000000 ? 0 : g->policy;  /* SCHED_RESET_ON_FORK */
+        c->rtprio = g->policy & 0x40000000 ? 0 : g->rtprio;
+        if (g->policy & 0x40000000 && c->nice < 0) c->nice = 0;
         return;
     }
     c->umask = 022;        /* Linux's init starts with this one */
@@ -29,6 +34,9 @@ void ident_init(proc_t *c, proc_t *parent)
     c->rlim[10][0] = c->rlim[10][1] = 0;      /* RLIMIT_LOCKS: unlimited is ~0; keep */
     c->rlim[10][0] = c->rlim[10][1] = RLIM_INF;
     c->rlim[11][0] = c->rlim[11][1] = 3852;  /* RLIMIT_SIGPENDING */
+    c->rlim[12][0] = c->rlim[12][1] = 819200; /* RLIMIT_MSGQUEUE */
+    c->rlim[13][0] = c->rlim[13][1] = 0;      /* RLIMIT_NICE */
+    c->rlim[14][0] = c->rlim[14][1] = 0;      /* RLIMIT_RTPRIO */
     c->rlim[12][0] = c->rlim[12][1] = 819200; /* RLIMIT_MSGQUEUE */
     c->rlim[13][0] = c->rlim[13][1] = 0;     /* RLIMIT_NICE */
     c->rlim[14][0] = c->rlim[14][1] = 0;     /* RLIMIT_RTPRIO */

@@ -130,6 +130,7 @@ long proc_clone(proc_t *p, uint64_t a[6])
     t->grp = p->grp;
     t->tgid = p->tgid;
     t->sigmask = p->sigmask;
+    t->nice = p->nice; t->policy = p->policy; t->rtprio = p->rtprio;
     memcpy(t->comm, p->comm, sizeof(t->comm));
     int tid = t->pid;
     if ((flags & CLONE_PARENT_SETTID) && copy_out(p, a[2], &tid, 4)) { thread_exit(t, 0); return -EFAULT; }

@@ -121,9 +121,7 @@ static long sys_nanosleep(proc_t *p, uint64_t req, uint64_t rem)
 static long sys_uname(proc_t *p, uint64_t buf)
 {
     char u[6][65];
-    memset(u, 0, sizeof(u));
-    const char *f[6] = { "Linux", "persona", "6.1.0-persona", "#1 Persona", "aarch64", "(none)" };
-    for (int i = 0; i < 6; i++) memcpy(u[i], f[i], strlen(f[i]));
+    misc_uname(u);
     return copy_out(p, buf, u, sizeof(u));
 }
 
@@ -282,6 +280,8 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     r = epoll_syscall(p, nr, a, &handled);
     if (handled) return r;
     r = cputime_syscall(p, nr, a, &handled);
+    if (handled) return r;
+    r = misc_syscall(p, nr, a, &handled);
     if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;

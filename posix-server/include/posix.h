@@ -224,6 +224,13 @@ long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
 /* files (fd_ops.c) */
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6]);  /* read or write: fd_syscall's answer */
+file_t *fd_file(proc_t *p, uint64_t fd);          /* the open file of descriptor fd, or 0 */
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the lowest free descriptor >= min for f, or -EMFILE */
+void fd_close(proc_t *g, uint64_t fd);
+long fd_block(proc_t *p, void *obj, uint64_t nr, uint64_t a[6]);  /* wait until vfs_event(obj), then make the call again */
+/* sockets (socket_ops.c) */
+long sock_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+long sock_rw(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], int write, int vec);  /* read/write/readv/writev */
 void fd_fork(proc_t *parent, proc_t *child);
 void fd_exec(proc_t *p);            /* close O_CLOEXEC descriptors */
 void fd_exit(proc_t *g);            /* close everything */

@@ -5,6 +5,7 @@
  * when the object it waits for changes.
  */
 #include "posix.h"
+#include "socket.h"
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -16,12 +17,12 @@ extern proc_t *current_caller;
 static int io_retrying;  /* a blocked call is being made again (io_run_wakeups) */
 static long tty_check(proc_t *p, tty_t *t, int sig);
 
-static file_t *fd_file(proc_t *p, uint64_t fd)
+file_t *fd_file(proc_t *p, uint64_t fd)
 {
     return fd < MAX_FDS ? p->grp->fds[fd] : 0;
 }
 
-static long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
 {
     proc_t *g = p->grp;
     uint64_t lim = g->rlim[7][0] < MAX_FDS ? g->rlim[7][0] : MAX_FDS;
@@ -30,7 +31,7 @@ static long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
     return -EMFILE;
 }
 
-static void fd_close(proc_t *g, uint64_t fd)
+void fd_close(proc_t *g, uint64_t fd)
 {
     file_t *f = g->fds[fd];
     g->fds[fd] = 0;
@@ -74,15 +75,18 @@ void fd_init_console(proc_t *init)
     }
 }
 
-static void pipe_stat(pipe_t *pp, uint8_t *st)
+/* The struct stat of an object in no directory: a pipe (pipefs) or a socket (sockfs). */
+static void anon_stat(uint64_t dev, uint64_t ino, uint32_t mode, uint8_t *st)
 {
     memset(st, 0, 128);
-    *(uint64_t *)(st + 0) = 0xc;              /* st_dev: pipefs */
-    *(uint64_t *)(st + 8) = pp->ino;
-    *(uint32_t *)(st + 16) = S_IFIFO | 0600;
+    *(uint64_t *)(st + 0) = dev;
+    *(uint64_t *)(st + 8) = ino;
+    *(uint32_t *)(st + 16) = mode;
     *(uint32_t *)(st + 20) = 1;
     *(uint32_t *)(st + 56) = 4096;
 }
+static void pipe_stat(pipe_t *pp, uint8_t *st) { anon_stat(0xc, pp->ino, S_IFIFO | 0600, st); }
+static void sock_stat(sock_t *s, uint8_t *st) { anon_stat(0x8, s->ino, S_IFSOCK | 0777, st); }
 
 void procfs_refresh(proc_t *caller, const char *path);
 void sysfs_populate(void);
@@ -171,16 +175,19 @@ static void set_cred(proc_t *g, int real)
     vfs_cred = &cur_cred;
 }
 
-/* Wait for f: the call is run again when it changes. */
-static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6])
+/* Wait for obj: the call is run again when vfs_event reports it. */
+long fd_block(proc_t *p, void *obj, uint64_t nr, uint64_t a[6])
 {
     io_wait_mark(p);
     p->state = P_IO;
-    p->wait_obj = vfs_wait_object(f);
+    p->wait_obj = obj;
     p->sys_nr = nr;
     memcpy(p->sys_args, a, sizeof(p->sys_args));
     return SYSCALL_NO_REPLY;
 }
+
+/* Wait for f: the call is run again when it changes. */
+static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6]) { return fd_block(p, vfs_wait_object(f), nr, a); }
 
 /* SIGPIPE goes with EPIPE. */
 static long epipe(proc_t *p, long r)
@@ -194,6 +201,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
     file_t *f = fd_file(p, a[0]);
     if (!f) return -EBADF;
     uint64_t pos = positional ? a[3] : 0, *offp = positional ? &pos : 0;
+    if (f->sock) return positional ? -ESPIPE : sock_rw(p, f, nr, a, write, vec);
     if (positional && (int64_t)pos < 0) return -EINVAL;
     /* job control: a background group reading its controlling tty (or writing it under TOSTOP);
      * not through /dev/console, as in Linux, and only when the call starts */
@@ -267,6 +275,7 @@ static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, dirfd, path, &dir))) return r;
         file_t *linked = (flags & O_NOFOLLOW) ? 0 : proc_fd_link(p, path);
         if (linked && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+        if (linked && linked->sock) return -ENXIO;  /* sockets are not opened, as on Linux */
         if (linked && linked->pipe && !linked->node) r = pipe_open(linked->pipe, (uint32_t)flags, &f);
         else if (linked && linked->node) r = vfs_open_node(linked->node, (uint32_t)flags & ~(uint32_t)O_CREAT, &f);
         else r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)a[3], p->grp->umask, &f);
@@ -308,10 +317,12 @@ static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, ui
         if (dirfd == AT_FDCWD) n = p->grp->cwd;
         else if (!f) return -EBADF;
         else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return 0; }
+        else if (f->sock) { sock_stat(f->sock, st); return 0; }
         else n = f->node;
     } else {
         file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
         if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return 0; }
+        if (linked && linked->sock) { sock_stat(linked->sock, st); return 0; }
         if (linked && linked->node) n = linked->node;
         else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
     }
@@ -370,6 +381,8 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
     if (!f) return -EBADF;
     if (f->pipe && !f->node) {
         pipe_stat(f->pipe, st);
+    } else if (f->sock) {
+        sock_stat(f->sock, st);
     } else {
         vnode_stat(f->node, st);
     }
@@ -391,15 +404,7 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
 enum { EOVERFLOW_ = 75 };
 
 /* Wait for a lock on n: the call runs again whenever n's locks change. */
-static long block_on_locks(proc_t *p, vnode_t *n, uint64_t nr, uint64_t a[6])
-{
-    io_wait_mark(p);
-    p->state = P_IO;
-    p->wait_obj = &n->locks;
-    p->sys_nr = nr;
-    memcpy(p->sys_args, a, sizeof(p->sys_args));
-    return SYSCALL_NO_REPLY;
-}
+static long block_on_locks(proc_t *p, vnode_t *n, uint64_t nr, uint64_t a[6]) { return fd_block(p, &n->locks, nr, a); }
 
 /* The byte range of a struct flock (b) on f, as Linux computes it: 0 or -errno. */
 static long flock_range(file_t *f, const uint8_t *b, uint64_t *pstart, uint64_t *pend)
@@ -777,6 +782,11 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
 {
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
+    if (f->sock && (req == 0x541b || req == 0x5411)) {  /* FIONREAD (SIOCINQ), TIOCOUTQ (SIOCOUTQ) */
+        long n = req == 0x541b ? sock_nread(f->sock) : sock_nwrite(f->sock);
+        int v = (int)n;
+        return n < 0 ? n : copy_out(p, arg, &v, 4);
+    }
     if (req == 0x541b) {  /* FIONREAD */
         int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? f->tty->mlen : f->tty->qlen) : 0;
         return copy_out(p, arg, &n, 4);
@@ -1327,9 +1337,10 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         } else {
             file_t *f = fd_file(p, a[0]);
             if (!f) return -EBADF;
-            if (f->pipe) {
+            if ((f->pipe && !f->node) || f->sock) {
                 memset(sf, 0, sizeof(sf));
-                sf[0] = 0x50495045; sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;  /* PIPEFS_MAGIC */
+                sf[0] = f->sock ? 0x534f434b : 0x50495045;  /* SOCKFS_MAGIC, PIPEFS_MAGIC */
+                sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;
                 return copy_out(p, a[1], sf, sizeof(sf));
             }
             n = f->node;
@@ -1363,6 +1374,5 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return SYSCALL_NO_REPLY;
     }
     }
-    *handled = 0;
-    return 0;
+    return sock_syscall(p, nr, a, handled);
 }

@@ -112,6 +112,8 @@ typedef struct proc {
     void *wait_obj;
     uint64_t sys_args[6];
     uint64_t io_done;             /* bytes already moved by a blocking write */
+    long io_timeout;              /* P_IO with a deadline: the answer when it passes (0: VTIME; -EAGAIN:
+                                     SO_RCVTIMEO/SO_SNDTIMEO), unless bytes moved already (io_done) */
     file_t *open_wait;            /* a FIFO open waiting for the other side (P_IO), and */
     uint32_t open_count;          /* the other side's open count when it began */
     int poll_masked;              /* ppoll/pselect6 set a temporary signal mask (saved_mask holds the old) */

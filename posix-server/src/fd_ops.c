@@ -244,6 +244,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
                 if (!write && t && !f->master && !(t->lflag & ICANON) && !t->cc[VMIN] && t->cc[VTIME] && !p->wake_at) {
                     /* VMIN 0, VTIME n: the read ends with 0 after n tenths of a second (posix_timer_tick) */
                     sleep_arm(p, read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10);
+                    p->io_timeout = 0;
                 }
                 return block_on(p, f, nr, a);
             }

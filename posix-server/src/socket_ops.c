@@ -88,6 +88,17 @@ static long iov_copy(proc_t *p, uint64_t n, uint64_t skip, uint8_t *buf, uint64_
     return 0;
 }
 
+/* Wait for obj (fd_block), for at most timeo ns when it is not 0: then the call answers EAGAIN, or
+ * the bytes it moved (SO_RCVTIMEO, SO_SNDTIMEO). */
+static long sock_wait(proc_t *p, void *obj, uint64_t timeo, uint64_t nr, uint64_t a[6])
+{
+    if (timeo && !p->wake_at) {
+        sleep_arm(p, read_cntvct() + timeo / 1000000000ULL * read_cntfrq() + timeo % 1000000000ULL * read_cntfrq() / 1000000000ULL);
+        p->io_timeout = -EAGAIN;
+    }
+    return fd_block(p, obj, nr, a);
+}
+
 /* ---- control messages ---- */
 /* Credentials a sender may claim (scm_check_creds): its own pid, and ids among its real, effective
  * and saved ones; root any. */
@@ -190,7 +201,7 @@ static long do_send(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], uint64_t n
         msg.buf = data;
         msg.len = k;
         long r = sock_send(s, &msg, nonblock, &me);
-        if (r == VFS_WOULD_BLOCK) { p->io_done = done; return fd_block(p, msg.wait, nr, a); }
+        if (r == VFS_WOULD_BLOCK) { p->io_done = done; return sock_wait(p, msg.wait, s->sndtimeo, nr, a); }
         if (r < 0) {
             p->io_done = 0;
             if (done) return (long)done;
@@ -224,7 +235,7 @@ static long do_recv(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], uint64_t n
         msg.buf = data;
         msg.len = total - done < sizeof(data) ? total - done : sizeof(data);
         r = sock_recv(s, &msg, flags, nonblock);
-        if (r == VFS_WOULD_BLOCK) { p->io_done = done; return fd_block(p, msg.wait, nr, a); }
+        if (r == VFS_WOULD_BLOCK) { p->io_done = done; return sock_wait(p, msg.wait, s->rcvtimeo, nr, a); }
         if (r < 0) { p->io_done = 0; return done ? (long)done : r; }
         if (iov_copy(p, n, done, data, (uint64_t)r, 1)) { p->io_done = 0; return done ? (long)done : -EFAULT; }
         done += (uint64_t)r;
@@ -408,7 +419,7 @@ static long sys_accept4(proc_t *p, uint64_t nr, uint64_t a[6])
     long r = sock_of(p, a[0], &f);
     if (r) return r;
     r = sock_accept(f, (uint32_t)a[3], &nf, &wait);
-    if (r == VFS_WOULD_BLOCK) return fd_block(p, wait, nr, a);
+    if (r == VFS_WOULD_BLOCK) return sock_wait(p, wait, f->sock->rcvtimeo, nr, a);
     if (r) return r;
     long fd = fd_alloc(p, nf, 0, (a[3] & O_CLOEXEC) != 0);
     if (fd < 0) { file_put(nf); return fd; }
@@ -442,7 +453,7 @@ static long sys_sockopt(proc_t *p, uint64_t a[6], int set)
     if (set) {
         if ((int)a[4] < 0) return -EINVAL;
         uint32_t len = (uint32_t)a[4] < sizeof(v) ? (uint32_t)a[4] : sizeof(v);
-        if (len >= 4 && copy_in(p, v, a[3], 4)) return -EFAULT;
+        if (len && copy_in(p, v, a[3], len)) return -EFAULT;
         return sock_setopt(f->sock, (int)a[2], v, len);
     }
     int ilen;
@@ -476,7 +487,7 @@ long sock_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if ((r = sock_of(p, a[0], &f)) || (r = addr_in(p, a[1], a[2], addr))) return r;
         me = who(p);
         r = sock_connect(f->sock, p->grp->cwd, addr, (uint32_t)a[2], (f->flags & O_NONBLOCK) != 0, &me, &wait);
-        return r == VFS_WOULD_BLOCK ? fd_block(p, wait, nr, a) : r;
+        return r == VFS_WOULD_BLOCK ? sock_wait(p, wait, f->sock->sndtimeo, nr, a) : r;
     }
     case LINUX_SYS_accept: a[3] = 0; return sys_accept4(p, nr, a);
     case LINUX_SYS_accept4: return sys_accept4(p, nr, a);

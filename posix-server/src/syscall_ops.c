@@ -302,7 +302,9 @@ void posix_timer_tick(void)
             p->wake_at = 0;
             sleepers--;
             long r = p->state == P_SIGWAIT ? -EAGAIN : p->state == P_FUTEX ? -110 /* ETIMEDOUT */ :
-                     p->state == P_POLL ? fd_poll_timeout(p) : 0;
+                     p->state == P_POLL ? fd_poll_timeout(p) :
+                     p->state == P_IO && p->io_done ? (long)p->io_done : p->state == P_IO ? p->io_timeout : 0;
+            if (p->state == P_IO) { p->io_done = 0; fd_wait_cancel(p, 0); }
             p->state = P_RUN;
             proc_reply(p, r);
         }

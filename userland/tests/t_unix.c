@@ -11,8 +11,10 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/time.h>
 #include <time.h>
 
 #define P1 "/tmp/t_unix.s1"
@@ -550,6 +552,120 @@ static void t_options(void)
     if (s >= 0) close(s);
 }
 
+
+static void t_more(void)
+{
+    int sv[2], xv[2];
+    char buf[256];
+    struct pollfd pf;
+    /* timeouts */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    struct timeval tv = { 0, 100000 }, got;
+    socklen_t len = sizeof(got);
+    CHECK(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "SO_RCVTIMEO 0.1 s");
+    CHECK(getsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &got, &len) == 0 && len == sizeof(got) && got.tv_sec == 0 && got.tv_usec == 100000, "reads back 0.1 s");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_ERR(recv(sv[0], buf, 1, 0), EAGAIN, "a recv that times out: EAGAIN");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    CHECK(ms >= 90 && ms < 2000, "after about the timeout");
+    CHECK(send(sv[1], "t", 1, 0) == 1 && recv(sv[0], buf, 1, 0) == 1, "and data still comes");
+    tv.tv_usec = 1000000;
+    CHECK_ERR(setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), EDOM, "a timeval with 10^6 us: EDOM");
+    CHECK_ERR(setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, 8), EINVAL, "a short timeval: EINVAL");
+    /* readv/writev and several iovecs make one datagram */
+    struct iovec w[3] = { { "ab", 2 }, { "", 0 }, { "cde", 3 } }, r2[2] = { { buf, 1 }, { buf + 1, 10 } };
+    CHECK(writev(sv[1], w, 3) == 5 && readv(sv[0], r2, 2) == 5 && !memcmp(buf, "abcde", 5), "writev and readv");
+    /* SHUT_RDWR */
+    CHECK(shutdown(sv[1], SHUT_RDWR) == 0, "shutdown(SHUT_RDWR)");
+    pf.fd = sv[0];
+    pf.events = POLLIN | POLLOUT | POLLRDHUP;
+    CHECK(poll(&pf, 1, 0) == 1 && (pf.revents & (POLLHUP | POLLIN | POLLRDHUP)) == (POLLHUP | POLLIN | POLLRDHUP), "the peer sees POLLHUP|POLLIN|POLLRDHUP");
+    CHECK_ERR(send(sv[0], "x", 1, MSG_NOSIGNAL), EPIPE, "and its sends: EPIPE");
+    close(sv[0]);
+    close(sv[1]);
+
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    CHECK(writev(sv[0], w, 3) == 5 && recv(sv[1], buf, sizeof(buf), 0) == 5, "writev: one datagram");
+    close(sv[0]);
+    close(sv[1]);
+
+    /* a socket passed to a child, used there */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, xv);
+    pid_t c = fork();
+    if (c == 0) {
+        close(sv[0]);
+        close(xv[0]);
+        close(xv[1]);
+        char cbuf[CMSG_SPACE(sizeof(int))], b[8];
+        struct iovec v = { b, sizeof(b) };
+        struct msghdr m = { 0 };
+        m.msg_iov = &v;
+        m.msg_iovlen = 1;
+        m.msg_control = cbuf;
+        m.msg_controllen = sizeof(cbuf);
+        if (recvmsg(sv[1], &m, 0) != 1) _exit(1);
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+        int fd;
+        if (!cm) _exit(2);
+        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        int type = 0;
+        socklen_t l = sizeof(type);
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) || type != SOCK_SEQPACKET) _exit(3);
+        if (send(fd, "over", 4, 0) != 4) _exit(4);
+        _exit(0);
+    }
+    close(sv[1]);
+    CHECK(send_fd(sv[0], xv[0], "s") == 1, "pass a seqpacket socket");
+    close(xv[0]);
+    CHECK(exited_ok(c), "the child used the socket it received");
+    CHECK(recv(xv[1], buf, sizeof(buf), 0) == 4 && !memcmp(buf, "over", 4), "its message arrives");
+    CHECK(recv(xv[1], buf, sizeof(buf), 0) == 0, "and the passed end closed with the child");
+    close(xv[1]);
+    close(sv[0]);
+
+    /* a connect waiting for a full backlog until the server accepts */
+    struct sockaddr_un sa;
+    socklen_t la = mkabstract(&sa, "t_unix.backlog");
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    bind(l, (struct sockaddr *)&sa, la);
+    listen(l, 0);
+    int c1 = socket(AF_UNIX, SOCK_STREAM, 0), c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(connect(c1, (struct sockaddr *)&sa, la) == 0, "backlog 0 takes one connection");
+    pf.fd = l;
+    pf.events = POLLIN;
+    CHECK(poll(&pf, 1, 0) == 1 && pf.revents == POLLIN, "the listener is readable");
+    c = fork();
+    if (c == 0) { pause_ms(50); int s = accept(l, 0, 0); _exit(s >= 0 ? 0 : 1); }
+    CHECK(connect(c2, (struct sockaddr *)&sa, la) == 0, "a blocking connect waits for room, then connects");
+    CHECK(exited_ok(c), "the child accepted");
+    int s2 = accept(l, 0, 0);
+    CHECK(s2 >= 0 && poll(&pf, 1, 0) == 0, "accept the second; the listener is not readable any more");
+    CHECK(write(c2, "k", 1) == 1 && read(s2, buf, 1) == 1 && buf[0] == 'k', "the second connection works");
+    close(s2);
+    close(c1);
+    close(c2);
+    close(l);
+
+    /* a blocking datagram send waits for the receiver to read */
+    int a = socket(AF_UNIX, SOCK_DGRAM, 0), b = socket(AF_UNIX, SOCK_DGRAM, 0);
+    la = mkabstract(&sa, "t_unix.dwait");
+    bind(a, (struct sockaddr *)&sa, la);
+    connect(b, (struct sockaddr *)&sa, la);
+    int flags = fcntl(b, F_GETFL), sent = 0;
+    fcntl(b, F_SETFL, flags | O_NONBLOCK);
+    while (send(b, "q", 1, 0) == 1 && sent < 100000) sent++;
+    fcntl(b, F_SETFL, flags);
+    c = fork();
+    if (c == 0) { pause_ms(50); for (int i = 0; i <= sent; i++) if (recv(a, buf, 1, 0) != 1) _exit(1); _exit(0); }
+    CHECK(send(b, "q", 1, 0) == 1, "a blocking datagram send to a full queue waits for room");
+    CHECK(exited_ok(c), "the reader got every datagram");
+    close(a);
+    close(b);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_DFL);
@@ -561,5 +677,6 @@ int main(void)
     t_rights();
     t_creds();
     t_options();
+    t_more();
     return check_failed;
 }

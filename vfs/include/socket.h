@@ -64,12 +64,15 @@ typedef struct sock {
     int nconn, backlog;
     uint8_t addr[SUN_MAX];         /* the bound name as getsockname gives it (family, path), addrlen bytes */
     uint32_t addrlen;              /* 0: not bound */
+    int named;                     /* bound by bind or autobind (an accepted socket has its listener's
+                                      name without owning it) */
     vnode_t *node;                 /* bound to a path: its node (a reference) */
     sock_cred_t cred;              /* listening: the listener's SO_PEERCRED for the clients */
     sock_cred_t peer_cred;         /* SO_PEERCRED: the peer's at connect/socketpair time */
     int has_peer_cred;
     int passcred, shut, err;
     uint32_t sndbuf, rcvbuf, opts; /* SO_SNDBUF, SO_RCVBUF; opts: bit n for boolean option n */
+    uint64_t rcvtimeo, sndtimeo;   /* SO_RCVTIMEO, SO_SNDTIMEO in ns (0: wait for ever) */
     uint64_t ino;
     struct sock *next;             /* every socket (abstract names) */
 } sock_t;

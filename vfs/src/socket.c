@@ -6,7 +6,7 @@
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
 
-enum { ENOENT = 2, ENOSPC = 28, EAGAIN = 11, EEXIST = 17, EINVAL = 22, EPIPE = 32, ENOTSOCK = 88, EPERM = 1, EMSGSIZE = 90,
+enum { ENOENT = 2, ENOSPC = 28, EDOM = 33, EAGAIN = 11, EEXIST = 17, EINVAL = 22, EPIPE = 32, ENOTSOCK = 88, EPERM = 1, EMSGSIZE = 90,
        EPROTOTYPE = 91, ENOPROTOOPT = 92, EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94, EOPNOTSUPP = 95,
        EAFNOSUPPORT = 97, EADDRINUSE = 98, ECONNRESET = 104, EISCONN = 106, ENOTCONN = 107, ECONNREFUSED = 111 };
 
@@ -104,7 +104,7 @@ static int abstract(const uint8_t *addr) { return addr[2] == 0; }
 static sock_t *find_abstract(const uint8_t *addr, uint32_t len, int type)
 {
     for (sock_t *s = all_socks; s; s = s->next)
-        if (!s->dead && s->type == type && s->addrlen == len && !memcmp(s->addr, addr, len)) return s;
+        if (s->named && !s->dead && s->type == type && s->addrlen == len && !memcmp(s->addr, addr, len)) return s;
     return 0;
 }
 
@@ -155,6 +155,7 @@ static long sock_autobind(sock_t *s)
         if (!find_abstract(a, 8, s->type)) {
             memcpy(s->addr, a, 8);
             s->addrlen = 8;
+            s->named = 1;
             return 0;
         }
     }
@@ -171,6 +172,7 @@ long sock_bind(sock_t *s, vnode_t *dir, const uint8_t *addr, uint32_t len, uint3
         if (find_abstract(addr, len, s->type)) return -EADDRINUSE;
         memcpy(s->addr, addr, len);
         s->addrlen = len;
+        s->named = 1;
         return 0;
     }
     char path[SUN_MAX];
@@ -184,6 +186,7 @@ long sock_bind(sock_t *s, vnode_t *dir, const uint8_t *addr, uint32_t len, uint3
     n->sock = s;
     s->node = n;
     s->addrlen = 2 + (uint32_t)strlen(path) + 1;
+    s->named = 1;
     memset(s->addr, 0, sizeof(s->addr));
     s->addr[0] = AF_UNIX;
     memcpy(s->addr + 2, path, s->addrlen - 3);
@@ -503,17 +506,25 @@ long sock_name(sock_t *s, int peer, uint8_t *out)
 }
 
 /* SO_* numbers (asm-generic/socket.h) */
-enum { SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 5, SO_BROADCAST = 6, SO_SNDBUF = 7,
+enum { SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_DEBUG = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_DONTROUTE = 5, SO_BROADCAST = 6, SO_SNDBUF = 7,
        SO_RCVBUF = 8, SO_KEEPALIVE = 9, SO_OOBINLINE = 10, SO_PASSCRED = 16, SO_PEERCRED = 17, SO_PEERNAME = 28,
        SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39 };
 #define BOOL_OPTS ((1u << SO_DEBUG) | (1u << SO_REUSEADDR) | (1u << SO_DONTROUTE) | (1u << SO_BROADCAST) | \
                    (1u << SO_KEEPALIVE) | (1u << SO_OOBINLINE))
 
+/* A timeout as Linux keeps it: in jiffies (HZ 250), rounded up. */
+#define JIFFY_NS 4000000ULL
 long sock_getopt(sock_t *s, int opt, void *val, uint32_t *len)
 {
     int v;
     uint32_t size = 4;
     switch (opt) {
+    case SO_RCVTIMEO: case SO_SNDTIMEO: {  /* struct timeval */
+        uint64_t ns = opt == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo, tv[2] = { ns / 1000000000ULL, ns % 1000000000ULL / 1000 };
+        if (*len > sizeof(tv)) *len = sizeof(tv);
+        memcpy(val, tv, *len);
+        return 0;
+    }
     case SO_TYPE: v = s->type; break;
     case SO_ERROR: v = s->err; s->err = 0; break;
     case SO_DOMAIN: v = AF_UNIX; break;
@@ -549,6 +560,16 @@ long sock_getopt(sock_t *s, int opt, void *val, uint32_t *len)
 
 long sock_setopt(sock_t *s, int opt, const void *val, uint32_t len)
 {
+    if (opt == SO_RCVTIMEO || opt == SO_SNDTIMEO) {  /* struct timeval; a negative one: no waiting */
+        int64_t tv[2];
+        if (len < sizeof(tv)) return -EINVAL;
+        memcpy(tv, val, sizeof(tv));
+        if (tv[1] < 0 || tv[1] >= 1000000) return -EDOM;
+        uint64_t ns = tv[0] < 0 ? 1 : (uint64_t)tv[0] * 1000000000ULL + (uint64_t)tv[1] * 1000;
+        ns = (ns + JIFFY_NS - 1) / JIFFY_NS * JIFFY_NS;
+        if (opt == SO_RCVTIMEO) s->rcvtimeo = ns; else s->sndtimeo = ns;
+        return 0;
+    }
     if (len < 4) return -EINVAL;
     int v;
     memcpy(&v, val, 4);

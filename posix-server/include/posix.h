@@ -227,7 +227,8 @@ long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6]);  /* read or write: fd_syscall's answer */
 file_t *fd_file(proc_t *p, uint64_t fd);          /* the open file of descriptor fd, or 0 */
-long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the lowest free descriptor >= min for f, or -EMFILE */
+long fd_free(proc_t *p, int min);                 /* the lowest free descriptor >= min, or -EMFILE */
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the same, now f's */
 void fd_close(proc_t *g, uint64_t fd);
 long fd_block(proc_t *p, void *obj, uint64_t nr, uint64_t a[6]);  /* wait until vfs_event(obj), then make the call again */
 /* sockets (socket_ops.c) */

@@ -22,13 +22,22 @@ file_t *fd_file(proc_t *p, uint64_t fd)
     return fd < MAX_FDS ? p->grp->fds[fd] : 0;
 }
 
-long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
+long fd_free(proc_t *p, int min)
 {
     proc_t *g = p->grp;
     uint64_t lim = g->rlim[7][0] < MAX_FDS ? g->rlim[7][0] : MAX_FDS;
     for (uint64_t i = (uint64_t)min; i < lim; i++)
-        if (!g->fds[i]) { g->fds[i] = f; g->cloexec[i] = (uint8_t)cloexec; return (long)i; }
+        if (!g->fds[i]) return (long)i;
     return -EMFILE;
+}
+
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
+{
+    long i = fd_free(p, min);
+    if (i < 0) return i;
+    p->grp->fds[i] = f;
+    p->grp->cloexec[i] = (uint8_t)cloexec;
+    return i;
 }
 
 void fd_close(proc_t *g, uint64_t fd)

@@ -192,6 +192,7 @@ static long do_send(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], uint64_t n
     int nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
     sock_id_t me = who(p);
     uint64_t done = p->io_done;
+    msg.flags = flags;
     if (s->type != SOCK_STREAM && total > sizeof(data)) return -EMSGSIZE_;
     if (done) { msg.nfds = 0; msg.has_cred = 0; }  /* they went with the first bytes */
     msg.dir = p->grp->cwd;
@@ -348,7 +349,7 @@ static long sys_recvmsg(proc_t *p, uint64_t nr, uint64_t a[6])
     cm.size = h[5];
     cm.used = 0;
     cm.flags = mflags;
-    if (f->sock->passcred) {
+    if (f->sock->passcred && msg.got) {
         sock_cred_t c = { 0, 65534, 65534 };  /* none attached: Linux's overflow ids */
         if (msg.has_cred) c = msg.cred;
         cmsg_put(p, SCM_CREDENTIALS, &c, sizeof(c));
@@ -418,11 +419,11 @@ static long sys_accept4(proc_t *p, uint64_t nr, uint64_t a[6])
     if (a[3] & ~(uint64_t)(O_NONBLOCK | O_CLOEXEC)) return -EINVAL;
     long r = sock_of(p, a[0], &f);
     if (r) return r;
+    if ((r = fd_free(p, 0)) < 0) return r;  /* a connection is not taken for want of a descriptor */
     r = sock_accept(f, (uint32_t)a[3], &nf, &wait);
     if (r == VFS_WOULD_BLOCK) return sock_wait(p, wait, f->sock->rcvtimeo, nr, a);
     if (r) return r;
     long fd = fd_alloc(p, nf, 0, (a[3] & O_CLOEXEC) != 0);
-    if (fd < 0) { file_put(nf); return fd; }
     long len = sock_name(nf->sock, 1, name);
     if (len < 0) { memset(name, 0, 2); name[0] = AF_UNIX; len = 2; }  /* the client went already */
     if ((r = addr_out(p, a[1], a[2], name, (uint32_t)len))) { fd_close(p->grp, (uint64_t)fd); return r; }

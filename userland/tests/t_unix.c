@@ -666,6 +666,158 @@ static void t_more(void)
     close(b);
 }
 
+/* receive up to 4 descriptors with recvmsg: the count, or -1 */
+static int recv_fds(int s, char *data, size_t dlen, int *fds, size_t clen, int *mflags)
+{
+    char cbuf[CMSG_SPACE(4 * sizeof(int))];
+    struct iovec v = { data, dlen };
+    struct msghdr m = { 0 };
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = clen ? cbuf : 0;
+    m.msg_controllen = clen;
+    long r = recvmsg(s, &m, 0);
+    if (r < 0) return -1;
+    *mflags = m.msg_flags;
+    int n = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            memcpy(fds + n, CMSG_DATA(c), k * sizeof(int));
+            n += k;
+        }
+    return (int)r * 100 + n;
+}
+
+static void t_edges(void)
+{
+    int sv[2], p[2], fds[4], mf;
+    char buf[64];
+    /* stream records and passed files: bytes before a message with files join it, none after */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    pipe(p);
+    send(sv[0], "ab", 2, 0);
+    send_fd(sv[0], p[0], "cd");
+    send(sv[0], "ef", 2, 0);
+    int r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(4 * sizeof(int)), &mf);
+    CHECK(r == 401 && !memcmp(buf, "abcd", 4), "a stream read takes the bytes up to a message with files, and the files");
+    if (r % 100 == 1) close(fds[0]);
+    CHECK(recv(sv[1], buf, sizeof(buf), 0) == 2, "the bytes after it come with the next read");
+    /* MSG_PEEK and files */
+    send_fd(sv[0], p[0], "g");
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec v = { buf, sizeof(buf) };
+    struct msghdr m = { 0 };
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = cbuf;
+    m.msg_controllen = sizeof(cbuf);
+    CHECK(recvmsg(sv[1], &m, MSG_PEEK) == 1 && CMSG_FIRSTHDR(&m) && CMSG_FIRSTHDR(&m)->cmsg_type == SCM_RIGHTS, "MSG_PEEK shows the files too");
+    int peeked;
+    memcpy(&peeked, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+    close(peeked);
+    r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(4 * sizeof(int)), &mf);
+    CHECK(r == 101, "and they are still there for the read");
+    if (r % 100 == 1) close(fds[0]);
+    /* two files, room for one: the second is closed, MSG_CTRUNC */
+    char c2[CMSG_SPACE(2 * sizeof(int))];
+    struct iovec v2 = { "h", 1 };
+    struct msghdr m2 = { 0 };
+    m2.msg_iov = &v2;
+    m2.msg_iovlen = 1;
+    m2.msg_control = c2;
+    m2.msg_controllen = sizeof(c2);
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&m2);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
+    int two[2] = { p[0], p[1] };
+    memcpy(CMSG_DATA(cm), two, sizeof(two));
+    CHECK(sendmsg(sv[0], &m2, 0) == 1, "send two files");
+    r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_LEN(sizeof(int)), &mf);
+    CHECK(r == 101 && (mf & MSG_CTRUNC), "room for one: one arrives, MSG_CTRUNC");
+    for (int i = 0; r > 0 && i < r % 100; i++) close(fds[i]);
+    /* files in a queue that is closed unread are closed */
+    send_fd(sv[0], p[1], "i");
+    close(p[1]);
+    close(sv[1]);
+    CHECK(read(p[0], buf, 1) == 0, "a file in a closed socket's queue is closed (the pipe reader sees EOF)");
+    close(p[0]);
+    struct sockaddr_un a;
+    socklen_t l = sizeof(a);
+    CHECK(getpeername(sv[0], (struct sockaddr *)&a, &l) == 0, "getpeername after the peer closed still answers");
+    close(sv[0]);
+
+    /* sendto with a name on a stream socket */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    struct sockaddr_un sa;
+    socklen_t la = mkabstract(&sa, "t_unix.x");
+    CHECK_ERR(sendto(sv[0], "x", 1, 0, (struct sockaddr *)&sa, la), EISCONN, "sendto with a name on a connected stream: EISCONN");
+    CHECK(send(sv[0], "", 0, 0) == 0, "an empty send on a stream: 0");
+    CHECK(send(sv[0], "zz", 2, 0) == 2 && recv(sv[1], buf, 0, 0) == 0, "recv of 0 bytes: 0");
+    int n = -1;
+    CHECK(ioctl(sv[1], FIONREAD, &n) == 0 && n == 2, "and the bytes stay");
+    close(sv[0]);
+    close(sv[1]);
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK_ERR(sendto(s, "x", 1, 0, (struct sockaddr *)&sa, la), EOPNOTSUPP, "sendto with a name on an unconnected stream: EOPNOTSUPP");
+    CHECK(shutdown(s, SHUT_RDWR) == 0, "shutdown of an unconnected socket: 0");
+    CHECK_ERR(send(s, "x", 1, MSG_OOB | MSG_NOSIGNAL), ENOTCONN, "MSG_OOB on an unconnected stream: ENOTCONN");
+    close(s);
+
+    /* a datagram socket: AF_UNSPEC disconnects; bad names */
+    int d = socket(AF_UNIX, SOCK_DGRAM, 0), e = socket(AF_UNIX, SOCK_DGRAM, 0);
+    la = mkabstract(&sa, "t_unix.d2");
+    bind(d, (struct sockaddr *)&sa, la);
+    CHECK(connect(e, (struct sockaddr *)&sa, la) == 0, "connect");
+    struct sockaddr un = { AF_UNSPEC };
+    CHECK(connect(e, &un, sizeof(un)) == 0, "connect AF_UNSPEC");
+    CHECK_ERR(send(e, "x", 1, 0), ENOTCONN, "disconnected: ENOTCONN");
+    CHECK_ERR(sendto(e, "x", 1, 0, (struct sockaddr *)&sa, 2), EINVAL, "sendto with a name of the family only: EINVAL");
+    CHECK_ERR(sendto(e, "x", 1, 0, (struct sockaddr *)&sa, 200), EINVAL, "sendto with a name too long: EINVAL");
+    CHECK_ERR(ioctl(d, FIONREAD, &n) == 0 && n == 0 ? (errno = 0, -1) : 0, 0, "FIONREAD of an empty datagram socket: 0");
+    close(d);
+    close(e);
+
+    /* SO_ERROR after the listener closed before accept */
+    int ls = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0);
+    la = mkabstract(&sa, "t_unix.err");
+    bind(ls, (struct sockaddr *)&sa, la);
+    listen(ls, 4);
+    connect(c, (struct sockaddr *)&sa, la);
+    CHECK_ERR(ioctl(ls, FIONREAD, &n), EINVAL, "FIONREAD of a listening socket: EINVAL");
+    close(ls);
+    struct pollfd pf = { c, POLLIN, 0 };
+    CHECK(poll(&pf, 1, 0) == 1 && (pf.revents & (POLLERR | POLLHUP)) == (POLLERR | POLLHUP), "poll: POLLERR|POLLHUP");
+    int ev = 0;
+    l = sizeof(ev);
+    CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &ev, &l) == 0 && ev == ECONNRESET, "SO_ERROR: ECONNRESET");
+    CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &ev, &l) == 0 && ev == 0, "then 0");
+    close(c);
+
+    /* permissions: connect needs write permission on the node; bind needs it on the directory */
+    unlink(P1);
+    ls = socket(AF_UNIX, SOCK_STREAM, 0);
+    la = mkaddr(&sa, P1);
+    bind(ls, (struct sockaddr *)&sa, la);
+    listen(ls, 4);
+    chmod(P1, 0755);
+    mkdir("/tmp/t_unix.ro", 0755);
+    pid_t k = fork();
+    if (k == 0) {
+        if (setuid(65534)) _exit(1);
+        int x = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (connect(x, (struct sockaddr *)&sa, la) != -1 || errno != EACCES) _exit(2);
+        struct sockaddr_un b;
+        if (bind(x, (struct sockaddr *)&b, mkaddr(&b, "/tmp/t_unix.ro/s")) != -1 || errno != EACCES) _exit(3);
+        _exit(0);
+    }
+    CHECK(exited_ok(k), "connect without write permission, bind in a directory without it: EACCES");
+    close(ls);
+    unlink(P1);
+    rmdir("/tmp/t_unix.ro");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_DFL);
@@ -678,5 +830,6 @@ int main(void)
     t_creds();
     t_options();
     t_more();
+    t_edges();
     return check_failed;
 }

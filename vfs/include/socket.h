@@ -26,6 +26,7 @@
 #define SHUT_SEND 2
 
 /* recv/send flags */
+#define MSG_OOB 1
 #define MSG_PEEK 2
 #define MSG_CTRUNC 8
 #define MSG_TRUNC 0x20
@@ -81,6 +82,7 @@ typedef struct sock {
 typedef struct sock_msg {
     void *buf;
     uint64_t len;
+    int flags;                     /* send: MSG_* */
     vnode_t *dir;                  /* send: where a path in to is looked up from */
     const uint8_t *to;             /* send: the destination (sockaddr_un, tolen bytes), or 0 */
     uint32_t tolen;
@@ -92,6 +94,7 @@ typedef struct sock_msg {
     int has_cred;                  /* send: explicit credentials in cred; recv: cred is the sender's */
     sock_cred_t cred;
     uint64_t full;                 /* recv: the whole message's length (datagrams: MSG_TRUNC) */
+    int got;                       /* recv: a message (or bytes) was taken, not end of file */
     void *wait;                    /* VFS_WOULD_BLOCK: the object to wait on */
 } sock_msg_t;
 

@@ -256,6 +256,7 @@ static long dgram_connect(sock_t *s, vnode_t *dir, const uint8_t *addr, uint32_t
     if (len >= 2 && *(const uint16_t *)addr == AF_UNSPEC) {
     } else {
         long r = addr_valid(addr, len);
+        if (!r && s->passcred) r = sock_autobind(s);
         if (!r) r = sock_lookup(dir, addr, len, s->type, &t);
         if (r) return r;
     }
@@ -357,6 +358,7 @@ long sock_send(sock_t *s, sock_msg_t *m, int nonblock, const sock_id_t *me)
     sock_t *t;
     long r = send_target(s, m, &t);
     if (r) return r;
+    if (m->flags & MSG_OOB) return -EOPNOTSUPP;  /* no out-of-band data here (Linux's CONFIG_AF_UNIX_OOB) */
     if (s->type == SOCK_STREAM && !m->len) return 0;
     if (s->type != SOCK_STREAM && m->len > PIPE_SIZE) return -EMSGSIZE;
     if (s->type == SOCK_DGRAM && s->passcred && (r = sock_autobind(s))) return r;
@@ -449,9 +451,12 @@ long sock_recv(sock_t *s, sock_msg_t *m, int flags, int nonblock)
     m->fromlen = 0;
     m->has_cred = 0;
     m->full = 0;
+    m->got = 0;
     if (s->type == SOCK_STREAM && s->state != SS_CONNECTED) return -EINVAL;
     if (s->type == SOCK_SEQPACKET && s->state != SS_CONNECTED) return -ENOTCONN;
+    if (flags & MSG_OOB) return -EOPNOTSUPP;
     if (!s->qlen) return recv_empty(s, m, nonblock);
+    m->got = 1;
     if (s->type != SOCK_DGRAM) name_of(s->peer, m->from, &m->fromlen);
     int peek = (flags & MSG_PEEK) != 0;
     long r = s->type == SOCK_STREAM ? recv_stream(s, m, peek) : recv_dgram(s, m, peek);
@@ -467,6 +472,7 @@ long sock_read(file_t *f, void *buf, uint64_t len)
     sock_msg_t m;
     m.buf = buf;
     m.len = len;
+    m.flags = 0;
     return sock_recv(f->sock, &m, 0, (f->flags & O_NONBLOCK) != 0);
 }
 
@@ -476,6 +482,7 @@ long sock_write(file_t *f, const void *buf, uint64_t len)
     memset(&m, 0, offsetof(sock_msg_t, fds));
     m.buf = (void *)buf;
     m.len = len;
+    m.flags = 0;
     m.nfds = 0;
     m.has_cred = 0;
     return sock_send(f->sock, &m, (f->flags & O_NONBLOCK) != 0, 0);

@@ -76,6 +76,10 @@ typedef struct sock {
     uint64_t rcvtimeo, sndtimeo;   /* SO_RCVTIMEO, SO_SNDTIMEO in ns (0: wait for ever) */
     uint64_t ino;
     struct sock *next;             /* every socket (abstract names) */
+    file_t *file;                  /* its open file (0: not accepted yet, or closed) */
+    int inflight;                  /* records holding its open file (SCM_RIGHTS not yet received) */
+    int gc_live;                   /* sock_gc: reachable from a process */
+    struct sock *gc_next;          /* sock_gc: the garbage */
 } sock_t;
 
 /* A message for sock_send, or the one sock_recv took. */
@@ -126,6 +130,10 @@ long sock_nread(sock_t *s);                   /* FIONREAD (SIOCINQ) */
 long sock_nwrite(sock_t *s);                  /* TIOCOUTQ (SIOCOUTQ): bytes the peer has not read */
 int sock_poll(sock_t *s, int events);
 void sock_close(sock_t *s);                   /* its open file went */
+/* Files passed in rings of sockets that no process can reach any more (a socket sent over itself)
+ * are closed, as Linux's garbage collector of in-flight files does. file_put runs it when the open
+ * file of a socket in flight loses a reference. */
+void sock_gc(void);
 /* read/write on an open file of a socket: recv/send with no flags */
 long sock_read(file_t *f, void *buf, uint64_t len);
 long sock_write(file_t *f, const void *buf, uint64_t len);

@@ -16,7 +16,10 @@ file_t *file_get(file_t *f) { f->refs++; return f; }
 
 void file_put(file_t *f)
 {
-    if (--f->refs > 0) return;
+    if (--f->refs > 0) {
+        if (f->sock && f->sock->inflight) sock_gc();
+        return;
+    }
     if (f->pipe) {
         pipe_t *p = f->pipe;
         uint32_t acc = f->flags & O_ACCMODE;

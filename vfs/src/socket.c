@@ -57,31 +57,37 @@ static file_t *sock_file(sock_t *s, uint32_t flags)
     f->sock = s;
     f->flags = O_RDWR | (flags & O_NONBLOCK);
     f->refs = 1;
+    s->file = f;
     return f;
 }
 
 /* ---- the receive queue ---- */
 static sock_rec_t *rec_at(sock_t *s, int i) { return &s->q[(s->qhead + i) % SOCK_QMAX]; }
 
+/* The files of record r leave it: put (closed) or handed to the receiver. */
 static void rec_free_fds(sock_rec_t *r, int put)
 {
     if (!r->fds) return;
-    if (put) for (uint32_t i = 0; i < r->nfds; i++) file_put(r->fds[i]);
-    heap_free(r->fds, r->nfds * sizeof(file_t *));
+    file_t **fds = r->fds;
+    uint32_t n = r->nfds;
     r->fds = 0;
     r->nfds = 0;
+    for (uint32_t i = 0; i < n; i++) if (fds[i]->sock) fds[i]->sock->inflight--;
+    if (put) for (uint32_t i = 0; i < n; i++) file_put(fds[i]);
+    heap_free(fds, n * sizeof(file_t *));
 }
 
-/* Take the first record off the queue with its remaining bytes; its files are put (closed). */
+/* Take the first record off the queue with its remaining bytes; its files are put (closed). It is
+ * off the queue before that: closing a file may close s itself (a socket passed over itself). */
 static void rec_pop(sock_t *s)
 {
-    sock_rec_t *r = rec_at(s, 0);
-    ring_drop(s->rx, r->len);
-    rec_free_fds(r, 1);
-    if (r->from) sock_put(r->from);
-    memset(r, 0, sizeof(*r));
+    sock_rec_t *q = rec_at(s, 0), r = *q;
+    ring_drop(s->rx, r.len);
+    memset(q, 0, sizeof(*q));
     s->qhead = (s->qhead + 1) % SOCK_QMAX;
     s->qlen--;
+    rec_free_fds(&r, 1);
+    if (r.from) sock_put(r.from);
 }
 
 /* The files of record r for the receiver: moved out (take) or new references (MSG_PEEK). */
@@ -387,7 +393,10 @@ long sock_send(sock_t *s, sock_msg_t *m, int nonblock, const sock_id_t *me)
         if (s->type == SOCK_DGRAM) rec->from = sock_ref(s);
         if (m->nfds) {
             rec->fds = heap_alloc(m->nfds * sizeof(file_t *));
-            for (uint32_t i = 0; i < m->nfds; i++) rec->fds[i] = file_get(m->fds[i]);
+            for (uint32_t i = 0; i < m->nfds; i++) {
+                rec->fds[i] = file_get(m->fds[i]);
+                if (m->fds[i]->sock) m->fds[i]->sock->inflight++;
+            }
             rec->nfds = m->nfds;
         }
     }
@@ -661,4 +670,48 @@ static void sock_release(sock_t *s, int embryo)
     sock_put(s);
 }
 
-void sock_close(sock_t *s) { sock_release(s, 0); }
+void sock_close(sock_t *s)
+{
+    s->file = 0;
+    sock_release(s, 0);
+}
+
+/* Mark the sockets whose files sit in s's queue as reachable; 1 if one was not yet. */
+static int gc_mark_queue(sock_t *s)
+{
+    int changed = 0;
+    for (int i = 0; i < s->qlen; i++) {
+        sock_rec_t *r = rec_at(s, i);
+        for (uint32_t k = 0; k < r->nfds; k++) {
+            sock_t *t = r->fds[k]->sock;
+            if (t && !t->gc_live) { t->gc_live = 1; changed = 1; }
+        }
+    }
+    return changed;
+}
+
+void sock_gc(void)
+{
+    static int running;
+    if (running) return;
+    running = 1;
+    /* reachable: a socket whose file has references besides the records passing it (or has no file:
+     * a connection not yet accepted), and, in turn, the sockets passed in reachable queues */
+    for (sock_t *s = all_socks; s; s = s->next) s->gc_live = !s->file || s->file->refs > s->inflight;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (sock_t *s = all_socks; s; s = s->next) if (s->gc_live && !s->dead) changed |= gc_mark_queue(s);
+    }
+    sock_t *garbage = 0;
+    for (sock_t *s = all_socks; s; s = s->next)
+        if (!s->gc_live && !s->dead) { s->gc_next = garbage; garbage = sock_ref(s); }
+    /* emptying the queues puts the files, which closes the sockets of the ring */
+    while (garbage) {
+        sock_t *s = garbage;
+        garbage = s->gc_next;
+        while (s->qlen) rec_pop(s);
+        vfs_event(s);
+        sock_put(s);
+    }
+    running = 0;
+}

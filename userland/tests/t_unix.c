@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -828,6 +829,57 @@ static void t_edges(void)
     rmdir("/tmp/t_unix.ro");
 }
 
+static void t_poll_order(void)
+{
+    int s = socket(AF_UNIX, SOCK_STREAM, 0), sv[2], p[2];
+    struct pollfd pf = { s, POLLIN | POLLOUT, 0 };
+    CHECK(poll(&pf, 1, 0) == 1 && pf.revents == (POLLOUT | POLLHUP), "a new stream socket: POLLOUT|POLLHUP");
+    close(s);
+    s = socket(AF_UNIX, SOCK_DGRAM, 0);
+    pf.fd = s;
+    CHECK(poll(&pf, 1, 0) == 1 && pf.revents == POLLOUT, "a new datagram socket: POLLOUT");
+    close(s);
+    /* select sees a socket become readable */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    fd_set rs;
+    FD_ZERO(&rs);
+    FD_SET(sv[1], &rs);
+    struct timeval tv = { 0, 0 };
+    CHECK(select(sv[1] + 1, &rs, 0, 0, &tv) == 0, "select: not readable");
+    pid_t c = fork();
+    if (c == 0) { pause_ms(30); write(sv[0], "s", 1); _exit(0); }
+    FD_SET(sv[1], &rs);
+    tv.tv_sec = 5;
+    CHECK(select(sv[1] + 1, &rs, 0, 0, &tv) == 1 && FD_ISSET(sv[1], &rs), "select waits until a child writes");
+    waitpid(c, 0, 0);
+    close(sv[0]);
+    close(sv[1]);
+    /* credentials come before the files */
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    int on = 1;
+    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+    pipe(p);
+    send_fd(sv[0], p[0], "z");
+    char buf[8], cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
+    struct iovec v = { buf, sizeof(buf) };
+    struct msghdr m = { 0 };
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = cbuf;
+    m.msg_controllen = sizeof(cbuf);
+    CHECK(recvmsg(sv[1], &m, 0) == 1, "receive files with SO_PASSCRED");
+    struct cmsghdr *c1 = CMSG_FIRSTHDR(&m), *c2 = c1 ? CMSG_NXTHDR(&m, c1) : 0;
+    CHECK(c1 && c2 && c1->cmsg_type == SCM_CREDENTIALS && c2->cmsg_type == SCM_RIGHTS && m.msg_controllen == sizeof(cbuf), "SCM_CREDENTIALS, then SCM_RIGHTS");
+    if (c2 && c2->cmsg_type == SCM_RIGHTS) { int fd; memcpy(&fd, CMSG_DATA(c2), sizeof(int)); close(fd); }
+    m.msg_controllen = CMSG_SPACE(sizeof(struct ucred));
+    send_fd(sv[0], p[0], "y");
+    CHECK(recvmsg(sv[1], &m, 0) == 1 && (m.msg_flags & MSG_CTRUNC) && CMSG_FIRSTHDR(&m)->cmsg_type == SCM_CREDENTIALS, "room for the credentials only: MSG_CTRUNC");
+    close(p[0]);
+    close(p[1]);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_DFL);
@@ -841,5 +893,6 @@ int main(void)
     t_options();
     t_more();
     t_edges();
+    t_poll_order();
     return check_failed;
 }

@@ -6,7 +6,7 @@
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
 
-enum { ENOENT = 2, ENOSPC = 28, EDOM = 33, EAGAIN = 11, EEXIST = 17, EINVAL = 22, EPIPE = 32, ENOTSOCK = 88, EPERM = 1, EMSGSIZE = 90,
+enum { ENOENT = 2, ENOMEM = 12, ENOSPC = 28, EDOM = 33, EAGAIN = 11, EEXIST = 17, EINVAL = 22, EPIPE = 32, ENOTSOCK = 88, EPERM = 1, EMSGSIZE = 90,
        EPROTOTYPE = 91, ENOPROTOOPT = 92, EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94, EOPNOTSUPP = 95,
        EAFNOSUPPORT = 97, EADDRINUSE = 98, ECONNRESET = 104, EISCONN = 106, ENOTCONN = 107, ECONNREFUSED = 111 };
 
@@ -215,6 +215,7 @@ long sock_create(int domain, int type, int protocol, uint32_t flags, file_t **ou
 {
     long r = check_type(domain, type, protocol);
     if (r) return r;
+    if (mem_low()) return -ENOMEM;  /* a socket's ring is 64 KiB: memory is left for the servers */
     *out = sock_file(sock_new(type == 3 ? SOCK_DGRAM : type), flags);
     return 0;
 }
@@ -236,7 +237,7 @@ long sock_pair(int domain, int type, int protocol, uint32_t flags, const sock_id
 {
     long r = sock_create(domain, type, protocol, flags, a);
     if (r) return r;
-    sock_create(domain, type, protocol, flags, b);
+    if ((r = sock_create(domain, type, protocol, flags, b))) { file_put(*a); return r; }
     sock_t *x = (*a)->sock, *y = (*b)->sock;
     connect_pair(x, y);
     x->peer_cred = y->peer_cred = peer_cred_of(me);
@@ -288,6 +289,7 @@ long sock_connect(sock_t *s, vnode_t *dir, const uint8_t *addr, uint32_t len, in
     }
     if (s->state == SS_CONNECTED) return -EISCONN;
     if (s->state != SS_UNCONNECTED) return -EINVAL;
+    if (mem_low()) return -ENOMEM;
     sock_t *e = sock_new(s->type);  /* the server's end, until accept the listener's queue's */
     connect_pair(s, e);
     memcpy(e->addr, t->addr, t->addrlen);

@@ -1117,7 +1117,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_pipe2: {
         file_t *rf, *wf;
         if (a[1] & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
-        pipe_create(&rf, &wf, (uint32_t)a[1]);
+        if ((r = pipe_create(&rf, &wf, (uint32_t)a[1]))) return r;
         long fr = fd_alloc(p, rf, 0, (a[1] & O_CLOEXEC) != 0);
         if (fr < 0) { file_put(rf); file_put(wf); return fr; }
         long fw = fd_alloc(p, wf, 0, (a[1] & O_CLOEXEC) != 0);

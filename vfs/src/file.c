@@ -192,6 +192,7 @@ static long dev_write(vnode_t *n, const uint8_t *buf, uint64_t len)
 /* ---- pipes ---- */
 long pipe_create(file_t **r, file_t **w, uint32_t flags)
 {
+    if (mem_low()) return -ENOMEM;  /* a ring is 64 KiB: memory is left for the servers */
     pipe_t *p = pipe_new();
     p->readers = p->writers = 1;
     static uint64_t pipe_ino = 4000;
@@ -239,6 +240,7 @@ long fifo_attach(file_t *f)
     vnode_t *n = f->node;
     uint32_t acc = f->flags & O_ACCMODE;
     if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && (!n->fifo || !n->fifo->readers)) return -ENXIO;
+    if (!n->fifo && mem_low()) return -ENOMEM;
     if (!n->fifo) n->fifo = pipe_new();
     pipe_t *p = f->pipe = n->fifo;
     if (acc != O_WRONLY) { p->readers++; p->r_opens++; if ((f->flags & O_NONBLOCK) && !p->writers) f->fifo_w = p->w_opens; }

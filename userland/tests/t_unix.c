@@ -880,6 +880,18 @@ static void t_poll_order(void)
     close(sv[1]);
 }
 
+static void t_sigpipe_kinds(void)
+{
+    int sv[2], st;
+    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+    close(sv[1]);
+    pid_t c = fork();
+    if (c == 0) { long r = send(sv[0], "x", 1, 0); _exit(r == -1 && errno == EPIPE ? 3 : 4); }
+    waitpid(c, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 3, "seqpacket send to a closed peer: EPIPE without SIGPIPE");
+    close(sv[0]);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_DFL);
@@ -894,5 +906,6 @@ int main(void)
     t_more();
     t_edges();
     t_poll_order();
+    t_sigpipe_kinds();
     return check_failed;
 }

@@ -23,13 +23,13 @@ KERNEL_OBJ := $(patsubst %,$(B)/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
 ROOT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib -mgeneral-regs-only \
               -fno-stack-protector -fno-pie -fno-asynchronous-unwind-tables -I$(GEN) -Ilibpersona/include \
-              -Iroot -Iposix-server/include -Ivfs/include
+              -Iroot -Iposix-server/include -Ivfs/include -Iepoll/include
 # posix-server and the VFS run in the root task's address space for now (it holds every capability
 # they need); vfs/include/vfs.h is the boundary that becomes an IPC protocol.
 # posix-server never touches FP/SIMD registers, so switching to it never costs a lazy-FPU trap;
 # only the kernel tests' FPU check uses them.
 $(B)/root/root/tests.c.o: ROOT_CFLAGS := $(filter-out -mgeneral-regs-only,$(ROOT_CFLAGS))
-ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) $(wildcard vfs/src/*.c) root/crt0.S libpersona/src/syscall.S
+ROOT_SRC := $(wildcard root/*.c) $(wildcard posix-server/src/*.c) $(wildcard vfs/src/*.c) $(wildcard epoll/src/*.c) root/crt0.S libpersona/src/syscall.S
 ROOT_OBJ := $(patsubst %,$(B)/root/%.o,$(ROOT_SRC))
 
 .PHONY: all deps run test debug bench bench-check clean host-test sysroot
@@ -106,6 +106,7 @@ RUN_APPEND := init=/init $(ARGS)
 $(RUN_INITRD): $(B)/rootfs/bin/busybox
 	@rm -rf $(B)/run/root && mkdir -p $(B)/run/root
 	@cp -a $(B)/rootfs/. userland/rootfs/. $(B)/run/root/
+	@mkdir -p $(B)/run/root/lib && cp -L /lib/ld-musl-aarch64.so.1 $(B)/run/root/lib/  # musl's dynamic linker and shared libc
 	@if [ -n "$(EXTRA_ROOT)" ]; then cp -a "$(EXTRA_ROOT)"/. $(B)/run/root/; fi
 	@cd $(B)/run/root && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 > ../rootfs.cpio
 endif

@@ -491,6 +491,61 @@ static void test_preemption(void)
     psn_tcb_suspend(hi);
 }
 
+/* ---- CPU time: sampled at each tick; a server's time goes to the caller it answers ---- */
+static void busy_server(uint64_t ep)  /* each call: spin for 25 ms of wall time, then answer */
+{
+    psn_msg_t m = { 0 };
+    uint64_t spin_ms_cycles = read_cntfrq() / 1000;
+    psn_recv(ep, &m, 0);
+    for (;;) {
+        uint64_t t0 = read_cntvct();
+        while (read_cntvct() - t0 < 25 * spin_ms_cycles) {}
+        m.info = psn_info(0, 1);
+        m.mr[0] = 1;
+        psn_reply_recv(ep, &m);
+    }
+}
+
+static void test_cputime(void)
+{
+    const uint64_t tick = 1000000000ULL / 250;
+    uint64_t a[2] = { 7, 7 }, b[2] = { 7, 7 };
+    uint64_t th = thread_new(0, spinner, 0, 100, 0);
+    psn_msg_t m = { 0 };
+    uint64_t ep0 = obj_new(PSN_OBJ_ENDPOINT, 0);
+    psn_recv(ep0, &m, 100 * MS);  /* we sleep; the spinner has the CPU */
+    psn_tcb_suspend(th);
+    long r = psn_tcb_get_times(th, 0, a);
+    expect(r == 0 && a[0] >= 10 * tick && a[0] <= 200 * tick && a[1] == 0,
+           "a spinning thread is charged user time, no system time", (long)a[0]);
+    expect(a[0] % tick == 0, "CPU time is counted in whole ticks, given in ns", (long)a[0]);
+    expect(psn_tcb_get_times(th, 2, b) == -EINVAL_ && b[0] == 7, "TCB_GET_TIMES with an unknown flag: EINVAL", 0);
+    psn_tcb_get_times(th, 0, b);
+    expect(b[0] == a[0] && b[1] == a[1], "a suspended thread's times stand still; reading changes nothing", (long)b[0]);
+    psn_tcb_get_times(th, PSN_TIMES_RESET, b);
+    psn_tcb_get_times(th, 0, b);
+    expect(b[0] == 0 && b[1] == 0, "TIMES_RESET starts them again from zero", (long)b[0]);
+    uint64_t vs = obj_new(PSN_OBJ_VSPACE, 0);
+    expect(psn_invoke(vs, PSN_M_TCB_GET_TIMES, 1, b, b) == -ENOSYS_, "TCB_GET_TIMES on another object: ENOSYS", 0);
+
+    /* A server that spins for 25 ms per call, at a higher priority than ours: its time is ours, as system time. */
+    task_t t = new_task();
+    uint64_t ep = obj_new(PSN_OBJ_ENDPOINT, 0);
+    task_give(&t, 1, ep, RW, 0);
+    uint64_t srv = thread_new(&t, busy_server, 1, 101, 0);
+    psn_tcb_get_times(srv, PSN_TIMES_RESET, a);        /* it waits in its first receive by now */
+    psn_tcb_get_times(PSN_CAP_TCB, PSN_TIMES_RESET, a);
+    int ok = 1;
+    for (int i = 0; i < 4; i++) { m.info = psn_info(0, 1); ok &= psn_call(ep, &m) >= 0 && m.mr[0] == 1; }
+    psn_tcb_get_times(PSN_CAP_TCB, 0, a);
+    psn_tcb_get_times(srv, 0, b);
+    expect(ok && a[1] >= 10 * tick && a[1] <= 100 * tick, "a server's time answering our calls is our system time",
+           (long)a[1]);
+    expect(b[0] == 0 && b[1] == 0, "... and not the server's", (long)b[0]);
+    expect(a[0] <= 5 * tick, "... nor our user time", (long)a[0]);
+    psn_tcb_suspend(srv);
+}
+
 /* ---- interrupts ---- */
 static void test_irq(void)
 {
@@ -630,7 +685,8 @@ void run_tests(void)
 {
     static void (*const tests[])(void) = {
         test_call_reply, test_fast_registers, test_blocking, test_badges, test_cap_transfer, test_timeouts, test_errors,
-        test_vm_fault, test_isolation, test_exception, test_linux_svc, test_saved_answers, test_preemption, test_irq,
+        test_vm_fault, test_isolation, test_exception, test_linux_svc, test_saved_answers, test_preemption, test_cputime,
+        test_irq,
         test_notifications, test_reply_cap, test_fpu, test_exhaustion,
     };
     for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) tests[i]();

@@ -9,9 +9,17 @@ root=$out/root
 rm -rf $root && mkdir -p $root/tests
 CC="build/sysroot/bin/aarch64-linux-musl-gcc -static -O2 -Wall -Wextra -pthread"
 $CC -o $out/runner userland/tests/runner.c
+# t_*_pie.c: static PIE; t_*_dyn.c and t_dyn.c: dynamically linked against musl's shared libc, with
+# the dynamic linker and a test library in /lib (on both systems).
+mkdir -p $root/lib
+cp -L /lib/ld-musl-aarch64.so.1 $root/lib/ld-musl-aarch64.so.1
+${CC/-static /} -shared -fPIC -o $root/lib/libtdyn.so userland/tests/lib/tdyn.c
 for src in userland/tests/t_*.c; do
-    case $src in *_pie.c) pie=-static-pie ;; *) pie= ;; esac
-    $CC $pie -o $root/tests/$(basename $src .c) $src
+    case $src in
+    *_pie.c) $CC -static-pie -o $root/tests/$(basename $src .c) $src ;;
+    *dyn.c) ${CC/-static /} -o $root/tests/$(basename $src .c) $src ;;
+    *) $CC -o $root/tests/$(basename $src .c) $src ;;
+    esac
 done
 echo "this is not an ELF file" > $root/tests/notelf.txt
 chmod 755 $root/tests/notelf.txt

@@ -77,7 +77,21 @@ typedef struct sig_info {
 } sig_info_t;
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
 #define SI_TIMER (-2)
+#define SI_TKILL (-6)
+#define SIGRTMIN_K 32  /* the kernel's first real-time signal (musl reserves 32-34) */
+
+/* A set of pending signals (a thread's, or its process's): which are pending, and the siginfo of
+ * each queued instance in send order, a list of entries of signal_ops.c's shared pool (0: none).
+ * A bit may be set without an entry: its siginfo was lost (the queue was full), as on Linux. */
+typedef struct sigpend {
+    uint64_t set;                 /* bit n-1: signal n */
+    uint16_t head, tail;          /* pool index + 1 */
+} sigpend_t;
+
+/* Resource usage: CPU time (ns) and counts, of a thread or summed (acct_*, cputime_ops.c). */
+typedef struct racc { uint64_t utime, stime, minflt, nvcsw; } racc_t;
 
 /*
  * A thread; a process is the group of threads with the same tgid, led by the thread whose pid (its
@@ -108,12 +122,12 @@ typedef struct proc {
     file_t *fds[MAX_FDS];
     uint8_t cloexec[MAX_FDS];
     vnode_t *cwd;
+    int cwd_mnt;                  /* the mount the cwd was reached through (it keeps that mount busy) */
     /* a thread waiting for a file (P_IO) or for several (P_POLL) */
     void *wait_obj;
     uint64_t sys_args[6];
     uint64_t io_done;             /* bytes already moved by a blocking write */
-    long io_timeout;              /* P_IO with a deadline: the answer when it passes (0: VTIME; -EAGAIN:
-                                     SO_RCVTIMEO/SO_SNDTIMEO), unless bytes moved already (io_done) */
+    uint64_t tty_mark;            /* a tty read's note for VTIME's timer (tty_read_timer) */
     file_t *open_wait;            /* a FIFO open waiting for the other side (P_IO), and */
     uint32_t open_count;          /* the other side's open count when it began */
     int poll_masked;              /* ppoll/pselect6 set a temporary signal mask (saved_mask holds the old) */
@@ -124,7 +138,9 @@ typedef struct proc {
     int stop_reply;
     long stop_result;
     uint64_t sigactions[64][4];   /* handler, flags, restorer, mask (struct k_sigaction) */
-    uint64_t sigmask, pending;    /* bit n-1: signal n */
+    uint64_t sigmask;             /* bit n-1: signal n */
+    sigpend_t pend;               /* signals sent to this thread (tgkill, faults, SIGEV_THREAD_ID) */
+    sigpend_t shared;             /* (in the leader) signals sent to the process (kill, sigqueue) */
     uint64_t altstack[3];         /* ss_sp, ss_flags, ss_size */
     uint64_t saved_mask;          /* rt_sigsuspend: the mask to restore after the handler */
     int has_saved_mask;
@@ -136,19 +152,24 @@ typedef struct proc {
     uint64_t reply;               /* saved reply cap while the process waits in a syscall */
     uint64_t wake_at;             /* cntvct deadline of nanosleep; 0 = none (set it with sleep_arm) */
     uint64_t sleep_rem;           /* nanosleep: where the time left goes if a signal ends the sleep */
-    /* what the handler's siginfo says of each pending signal (sig_send_info) */
-    sig_info_t sinfo[64];
-    /* timers (in the leader): ITIMER_VIRTUAL and ITIMER_PROF as set (value, interval in ns), the next
-     * POSIX timer id; ITIMER_REAL and the POSIX timers are in timer_ops.c's table */
+    /* timers (in the leader): ITIMER_VIRTUAL and ITIMER_PROF (expiry in ns of the process's CPU time,
+     * 0: disarmed; interval in ns), the next POSIX timer id; ITIMER_REAL and the POSIX timers are in
+     * timer_ops.c's table */
     uint64_t cpu_itimer[2][2];
     int next_timer_id;
     uint64_t clear_tid;
     char comm[16];
+    uint64_t wait_ru;             /* wait4/waitid: where the child's struct rusage goes (0: nowhere) */
+    /* usage: this thread's page faults and waits; in the leader, its ended threads' usage and its
+     * waited-for children's (cputime_ops.c) */
+    uint64_t minflt, nvcsw;
+    racc_t acct_dead, acct_children;
 } proc_t;
 enum { P_FREE, P_RUN, P_SLEEP, P_WAIT, P_PAUSE, P_SIGWAIT, P_FUTEX, P_IO, P_POLL, P_ZOMBIE, P_DEAD };
 /* P_DEAD: a thread (not a leader) that has exited; its entry is reused. */
 extern int sleepers;  /* processes with a wake_at deadline */
 void sleep_arm(proc_t *p, uint64_t at);  /* p waits until cntvct at (posix_timer_tick answers it) */
+void sleep_disarm(proc_t *p);            /* p waits for no deadline any more */
 
 extern proc_t procs[MAX_PROCS];
 extern uint64_t server_ep;
@@ -168,6 +189,7 @@ long copy_in(proc_t *p, void *dst, uint64_t uva, uint64_t len);
 uint8_t *user_ptr(proc_t *p, uint64_t uva, int write);
 long copy_out(proc_t *p, uint64_t uva, const void *src, uint64_t len);
 long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max);
+int mm_maps_writable(vnode_t *n);   /* some process maps n shared and writable */
 void mm_destroy(proc_t *p);
 
 /* exec (exec_ops.c): load an ELF and build the Linux initial stack. Linux allows argument and
@@ -196,7 +218,7 @@ long futex_op(proc_t *p, uint64_t a[6]);
 void futex_cancel(proc_t *t);
 long proc_execve(proc_t *p, uint64_t path, uint64_t argv, uint64_t envp);
 long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf);
-long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts);
+long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts, uint64_t ru);
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig);
 long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig);
 void proc_reply(proc_t *p, long value);  /* answer a process waiting in a syscall */
@@ -209,13 +231,35 @@ long mm_fork(proc_t *parent, proc_t *child);
 #define SA_RESTART 0x10000000UL
 #define SA_NODEFER 0x40000000UL
 #define SA_RESETHAND 0x80000000UL
-void sig_send(proc_t *p, int sig, int code, int from_pid);  /* generate: pend, then act */
-/* The same with the whole siginfo; 1 if the signal was pended (or taken), 0 if it was dropped
- * (ignored, or already pending: the earlier one's siginfo stays). */
+/* Generate sig for p's process (si_code code, si_pid from_pid): pend, then act. */
+void sig_send(proc_t *p, int sig, int code, int from_pid);
+/* Generate sig with siginfo si for thread p (sig_send_info) or for p's process (sig_send_group).
+ * Returns 1 if the signal was pended (or taken), 0 if it was dropped (ignored, or a standard signal
+ * already pending: the earlier one's siginfo stays), -EAGAIN if a real-time signal not sent by kill
+ * found the queue full (RLIMIT_SIGPENDING). A POSIX timer's signal (si->timer) is always queued. */
 int sig_send_info(proc_t *p, int sig, const sig_info_t *si);
+int sig_send_group(proc_t *p, int sig, const sig_info_t *si);
+/* The queued siginfo of timer (timer_ops.c slot + 1, created with serial first_serial) for sig,
+ * pending on thread t or its process; 0 if none. */
+sig_info_t *sig_queued_timer(proc_t *t, int sig, int timer, uint64_t first_serial);
+/* That timer is deleted: its user's charge (uid) goes with its queued signal, or now if none is queued. */
+void sig_timer_deleted(proc_t *t, int sig, int timer, uint64_t first_serial, uint32_t uid);
+/* Threads of g's process that may take a pending signal of it are interrupted to take it (SIGCONT;
+ * a thread ended, leaving the process's signals to the others). */
+void sig_retarget(proc_t *g);
+int sig_charge(proc_t *p);          /* charge one queued signal to p's user (a timer's): 0, or -EAGAIN */
+long sig_wait_take(proc_t *p, uint64_t set, uint64_t uinfo);  /* rt_sigtimedwait's take (0: none pending) */
+void sig_flush_thread(proc_t *t);  /* t ends: its pending signals go */
+void sig_flush_process(proc_t *g); /* g's process ends: its pending signals go */
+void sig_action_changed(proc_t *g, int sig);  /* rt_sigaction set sig's action: if it ignores, pending ones go */
+int sig_queue_count(uint32_t uid);         /* signals queued for uid's processes (/proc SigQ) */
+/* rt_sigqueueinfo (tgid -1: to tid's process) and rt_tgsigqueueinfo (to thread tid of tgid) */
+long sig_queueinfo(proc_t *p, int64_t tgid, int64_t tid, int64_t sig, uint64_t uinfo);
+uint64_t sig_pending_set(proc_t *t);       /* what t may take: its own pending and its process's */
 proc_t *signal_target(proc_t *g, int sig);  /* the thread that takes a signal sent to g's process */
 void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i);  /* Linux's siginfo (128 bytes) */
-int sig_deliverable(proc_t *p);                          /* a pending, unblocked signal, or 0 */
+/* The signal thread p takes next (pending, not blocked, not ignored: those are discarded), or 0. */
+int sig_deliverable(proc_t *p);
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
 void sig_restart(proc_t *p);     /* answer a waiting call by making it again (-ERESTARTSYS) */
@@ -243,6 +287,16 @@ int io_pending(void);               /* objects changed since the last io_run_wak
 void fd_wait_cancel(proc_t *t, int signal); /* t's wait in a file call ends unanswered (signal, or exit) */
 void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vfs_cred is 0 again */
 long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */
+long fd_io_timeout(proc_t *t);      /* the deadline of t's wait for a file (VTIME) passed: its answer */
+int fd_io_expired(void);            /* the call being made is fd_io_timeout's: its deadline passed */
+long fd_epipe(proc_t *p, long r);   /* r, raising SIGPIPE if it is -EPIPE */
+file_t *fd_file(proc_t *p, uint64_t fd);            /* the open file of descriptor fd, or 0 */
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the lowest free descriptor >= min, or -EMFILE */
+long poll_set_mask(proc_t *p, uint64_t umask);      /* ppoll's temporary signal mask (umask: user address) */
+void poll_restore_mask(proc_t *p);
+long fd_poll_wait(proc_t *p, uint64_t nr, const uint64_t a[6], uint64_t deadline);
+/* eventfd, timerfd, epoll (epoll_ops.c) */
+long epoll_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 void console_irq_init(void);
 void console_irq(void);
 tty_t *ctty_of(proc_t *g);          /* the controlling tty of g's process, or 0 */
@@ -253,7 +307,7 @@ void orphan_check(int pgid);        /* an orphaned group with stopped members: S
 /* identity, sessions, limits, accounting (ident_ops.c) */
 long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 void ident_init(proc_t *child, proc_t *parent);  /* parent NULL: init's defaults */
-long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts);
+long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts, uint64_t ru);
 long mm_remap(proc_t *p, uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr);
 
 /* syscalls (syscall_ops.c); returns the result, or SYSCALL_NO_REPLY when the caller must wait */
@@ -271,6 +325,24 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si);  /* t takes sig (si: it
 uint64_t time_ns(void);              /* the monotonic clock, ns */
 #define REALTIME_OFFSET_NS (1764000000ULL * 1000000000ULL)  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 uint64_t posix_next_deadline(void);
+/* CPU time and usage (cputime_ops.c) */
+long cputime_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);  /* times, getrusage */
+void acct_thread(proc_t *t, racc_t *a);
+void acct_process(proc_t *g, racc_t *a);      /* live threads and ended ones */
+void acct_thread_end(proc_t *t);
+void acct_all(racc_t *a);                     /* /proc/stat: everything since boot */              /* t ends: its usage goes to its process's */
+void acct_reaped(proc_t *parent, proc_t *c);  /* parent waited for c: c's usage is its children's */
+void acct_child_rusage(proc_t *c, uint64_t ru[18]);
+int is_cpu_clock_id(int64_t clk);             /* CLOCK_PROCESS/THREAD_CPUTIME_ID or a negative id */
+long cpu_clock_gettime(proc_t *p, int64_t clk, uint64_t tsp);
+long cpu_clock_getres(proc_t *p, int64_t clk, uint64_t tsp);
+/* the process or thread a CPU clock names for p (0: none); *which: 0 PROF, 1 VIRT, 2 SCHED */
+proc_t *cpu_clock_target(proc_t *p, int64_t clk, int gettime, int *thread, int *which);
+uint64_t cpu_sample(proc_t *t, int thread, int which);  /* that clock's time, ns */
+void cputime_arm(uint64_t left);              /* a CPU timer is left ns of CPU time from expiry */
+extern uint64_t cputime_at;                   /* cntvct when CPU timers are looked at next (0: never) */
+void cputime_check(void);                     /* the CPU timers that are due expire */
+void cpu_timers_check(void);                  /* the POSIX timers on CPU clocks (timer_ops.c) */
 int posix_spawn_init(const char *path, char *const argv[]);
 void posix_serve(void);  /* the server loop (posix_ipc.c) */
 

@@ -1,4 +1,5 @@
-/* execve's work: load a static (or static-PIE) ELF and build the Linux initial stack. */
+/* execve's work: load an ELF program (static, static-PIE, or dynamic with its interpreter, the
+ * dynamic linker) and build the Linux initial stack. */
 #include "posix.h"
 
 /* ---- ELF ---- */
@@ -10,6 +11,9 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
        AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31 };
 #define PIE_BASE 0x0000aaaaaaaa0000UL
+/* The dynamic linker goes below the mmap area's top, and mmap allocates below it. */
+#define INTERP_BASE (USER_MMAP_TOP - 0x10000000UL)
+#define INTERP_MAX 256
 
 /* Check the headers of an ELF file of size bytes whose first have bytes are at elf: 0 or -ENOEXEC. */
 static long elf_check(const uint8_t *elf, uint64_t size, uint64_t have)
@@ -21,7 +25,9 @@ static long elf_check(const uint8_t *elf, uint64_t size, uint64_t have)
         return -ENOEXEC;
     const phdr_t *ph = (const void *)(elf + eh->phoff);
     for (int i = 0; i < eh->phnum; i++) {
-        if (ph[i].type == PT_INTERP) return -ENOEXEC; /* dynamic linking comes later */
+        if (ph[i].type == PT_INTERP && (ph[i].filesz < 2 || ph[i].filesz > INTERP_MAX || ph[i].offset > size ||
+                                        ph[i].filesz > size - ph[i].offset))
+            return -ENOEXEC;
         if (ph[i].type == PT_LOAD && (ph[i].offset > size || ph[i].filesz > size - ph[i].offset ||
                                       ph[i].filesz > ph[i].memsz || ph[i].vaddr + ph[i].memsz < ph[i].vaddr ||
                                       ph[i].vaddr + ph[i].memsz > USER_MMAP_TOP))
@@ -43,35 +49,84 @@ static long push(proc_t *p, uint64_t *sp, const void *data, uint64_t len)
     return copy_out(p, *sp, data, len);
 }
 
-/* Load the ELF file n into p (whose old image goes), with the Linux initial stack. name: what execve
- * was given (it names the process). */
-long exec_image(proc_t *p, vnode_t *n, const char *name, char *const argv[], char *const envp[])
+/* Read the first page of ELF file n into buf and check its headers: 0 or -errno. */
+static long elf_head(vnode_t *n, uint8_t buf[PAGE])
 {
-    static uint8_t elf[PAGE];  /* the headers must lie in the first page */
-    uint64_t size = n->size;
-    long got = vnode_read(n, elf, PAGE, 0);
+    long got = vnode_read(n, buf, PAGE, 0);
     if (got < 0) return got;
-    long r = elf_check(elf, size, (uint64_t)got);
-    if (r) return r;
+    return elf_check(buf, n->size, (uint64_t)got);
+}
+
+/* The interpreter that ELF file n (headers in elf) names in PT_INTERP, found from the root: 0 with
+ * *interp 0 when there is none, or -errno (ENOENT, ELIBBAD for one that is not a loadable ELF). */
+static long find_interp(vnode_t *n, const uint8_t *elf, vnode_t **interp, uint8_t ibuf[PAGE])
+{
     const ehdr_t *eh = (const void *)elf;
     const phdr_t *ph = (const void *)(elf + eh->phoff);
-    uint64_t base = eh->type == ET_DYN ? PIE_BASE : 0, phdr_va = 0, top = 0;
-    mm_destroy(p);
+    *interp = 0;
     for (int i = 0; i < eh->phnum; i++) {
-        if (ph[i].type == PT_PHDR) phdr_va = base + ph[i].vaddr;
+        if (ph[i].type != PT_INTERP) continue;
+        char path[INTERP_MAX];
+        if (vnode_read(n, path, ph[i].filesz, ph[i].offset) != (long)ph[i].filesz || path[ph[i].filesz - 1])
+            return -ENOEXEC;
+        long r = vfs_lookup(vfs_root(), path, 1, interp);
+        if (r) return r;
+        if (((*interp)->mode & S_IFMT) != S_IFREG) return -EACCES;
+        r = elf_head(*interp, ibuf);
+        const ehdr_t *ih = (const void *)ibuf;
+        if (r || ih->type != ET_DYN) return -80;  /* ELIBBAD */
+        for (int k = 0; k < ih->phnum; k++)
+            if (((const phdr_t *)(ibuf + ih->phoff))[k].type == PT_INTERP) return -80;
+        return 0;
+    }
+    return 0;
+}
+
+/* Map the PT_LOAD segments of n (headers in elf) at base; returns the end of the highest one and
+ * where the program headers are in memory (*phdr_va, 0 if not loaded), or 0 on no memory. */
+static uint64_t load_segments(proc_t *p, vnode_t *n, const uint8_t *elf, uint64_t base, uint64_t *phdr_va)
+{
+    const ehdr_t *eh = (const void *)elf;
+    const phdr_t *ph = (const void *)(elf + eh->phoff);
+    uint64_t top = 0;
+    *phdr_va = 0;
+    for (int i = 0; i < eh->phnum; i++) {
+        if (ph[i].type == PT_PHDR) *phdr_va = base + ph[i].vaddr;
         if (ph[i].type != PT_LOAD) continue;
         uint64_t start = (base + ph[i].vaddr) & ~(PAGE - 1), end = (base + ph[i].vaddr + ph[i].memsz + PAGE - 1) & ~(PAGE - 1);
         uint32_t prot = (ph[i].flags & 4 ? PROT_READ : 0) | (ph[i].flags & 2 ? PROT_WRITE : 0) | (ph[i].flags & 1 ? PROT_EXEC : 0);
         /* The pages come from the file when first touched (demand paging), as Linux maps them. */
         uint64_t lead = (base + ph[i].vaddr) - start;
-        if (mm_map(p, start, end - start, prot, 0, n, ph[i].offset - lead) < 0) return -ENOMEM;
+        if (mm_map(p, start, end - start, prot, 0, n, ph[i].offset - lead) < 0) return 0;
         mm_find(p, start)->file_len = lead + ph[i].filesz;  /* past it (the .bss) pages stay zero */
-        if (!phdr_va && eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
-            phdr_va = base + ph[i].vaddr + (eh->phoff - ph[i].offset);
+        if (!*phdr_va && eh->phoff >= ph[i].offset && eh->phoff < ph[i].offset + ph[i].filesz)
+            *phdr_va = base + ph[i].vaddr + (eh->phoff - ph[i].offset);
         if (end > top) top = end;
     }
+    return top;
+}
+
+/* Load the ELF file n into p (whose old image goes), with its interpreter if it names one, and the
+ * Linux initial stack. name: what execve was given (it names the process). */
+long exec_image(proc_t *p, vnode_t *n, const char *name, char *const argv[], char *const envp[])
+{
+    static uint8_t elf[PAGE], ielf[PAGE];  /* the headers must lie in the first page */
+    vnode_t *interp;
+    long r = elf_head(n, elf);
+    if (r || (r = find_interp(n, elf, &interp, ielf))) return r;
+    const ehdr_t *eh = (const void *)elf;
+    uint64_t base = eh->type == ET_DYN ? PIE_BASE : 0, phdr_va, ibase = 0, iphdr;
+    mm_destroy(p);
+    uint64_t top = load_segments(p, n, elf, base, &phdr_va);
+    if (!top) return -ENOMEM;
+    uint64_t entry = base + eh->entry;
+    if (interp) {
+        ibase = INTERP_BASE;
+        if (!load_segments(p, interp, ielf, ibase, &iphdr)) return -ENOMEM;
+        entry = ibase + ((const ehdr_t *)ielf)->entry;
+    }
     p->mm->brk_start = p->mm->brk = top;
-    p->mm->mmap_base = USER_MMAP_TOP;
+    p->mm->mmap_base = interp ? ibase : USER_MMAP_TOP;
     mm_map_anon(p, USER_STACK_TOP - 256 * 1024, 256 * 1024, PROT_READ | PROT_WRITE, 0);
     mm_find(p, USER_STACK_TOP - 1)->flags = VMA_GROWSDOWN;
 
@@ -99,9 +154,11 @@ long exec_image(proc_t *p, vnode_t *n, const char *name, char *const argv[], cha
     uint64_t random = sp;
     uint64_t auxv[][2] = {
         { AT_PHDR, phdr_va }, { AT_PHENT, sizeof(phdr_t) }, { AT_PHNUM, eh->phnum }, { AT_PAGESZ, PAGE },
-        { AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, base + eh->entry }, { AT_UID, 0 }, { AT_EUID, 0 },
-        { AT_GID, 0 }, { AT_EGID, 0 }, { AT_HWCAP, 0xff }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
-        { AT_PLATFORM, platform }, { AT_SECURE, 0 }, { AT_RANDOM, random }, { AT_EXECFN, execfn }, { AT_NULL, 0 },
+        { AT_BASE, ibase }, { AT_FLAGS, 0 }, { AT_ENTRY, base + eh->entry }, { AT_UID, p->grp->uid },
+        { AT_EUID, p->grp->euid }, { AT_GID, p->grp->gid }, { AT_EGID, p->grp->egid }, { AT_HWCAP, 0xff },
+        { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 }, { AT_PLATFORM, platform },
+        { AT_SECURE, p->grp->uid != p->grp->euid || p->grp->gid != p->grp->egid }, { AT_RANDOM, random },
+        { AT_EXECFN, execfn }, { AT_NULL, 0 },
     };
     uint64_t words = 1 + argc + 1 + envc + 1 + sizeof(auxv) / 8;
     sp = (sp - words * 8) & ~15UL;
@@ -126,7 +183,7 @@ long exec_image(proc_t *p, vnode_t *n, const char *name, char *const argv[], cha
     /* Fresh registers: pc at the entry, sp at argc, everything else zero. */
     uint64_t regs[PSN_NUM_REGS] = { 0 };
     regs[PSN_REG_SP] = sp;
-    regs[PSN_REG_PC] = base + eh->entry;
+    regs[PSN_REG_PC] = entry;
     regs_write_range(p, 0, PSN_NUM_REGS, regs);  /* pstate 0: EL0t with interrupts enabled */
     return 0;
 }

@@ -57,7 +57,18 @@ void fd_fork(proc_t *parent, proc_t *child)
     for (int i = 0; i < MAX_FDS; i++)
         if (g->fds[i]) { child->fds[i] = file_get(g->fds[i]); child->cloexec[i] = g->cloexec[i]; }
     child->cwd = g->cwd;
-    if (child->cwd) vnode_ref(child->cwd);
+    child->cwd_mnt = g->cwd_mnt;
+    if (child->cwd) { vnode_ref(child->cwd); vfs_mount_use(child->cwd_mnt, 1); }
+}
+
+/* The cwd becomes n, reached through mount mnt. */
+static void set_cwd(proc_t *g, vnode_t *n, int mnt)
+{
+    vnode_ref(n);
+    vfs_mount_use(mnt, 1);
+    if (g->cwd) { vnode_put(g->cwd); vfs_mount_use(g->cwd_mnt, -1); }
+    g->cwd = n;
+    g->cwd_mnt = mnt;
 }
 
 void fd_exec(proc_t *p)
@@ -69,14 +80,13 @@ void fd_exec(proc_t *p)
 void fd_exit(proc_t *g)
 {
     for (int i = 0; i < MAX_FDS; i++) if (g->fds[i]) fd_close(g, (uint64_t)i);
-    if (g->cwd) { vnode_put(g->cwd); g->cwd = 0; }
+    if (g->cwd) { vnode_put(g->cwd); vfs_mount_use(g->cwd_mnt, -1); g->cwd = 0; }
 }
 
 void fd_init_console(proc_t *init)
 {
     file_t *f;
-    init->cwd = vfs_root();
-    vnode_ref(init->cwd);
+    set_cwd(init, vfs_root(), 0);
     if (vfs_open(vfs_root(), "/dev/console", O_RDWR, 0, 0, &f) == 0) {
         init->fds[0] = f;
         init->fds[1] = file_get(f);
@@ -98,6 +108,7 @@ static void pipe_stat(pipe_t *pp, uint8_t *st) { anon_stat(0xc, pp->ino, S_IFIFO
 static void sock_stat(sock_t *s, uint8_t *st) { anon_stat(0x8, s->ino, S_IFSOCK | 0777, st); }
 
 void procfs_refresh(proc_t *caller, const char *path);
+void procfs_refresh_mounted(proc_t *caller, const char *path);
 void sysfs_populate(void);
 
 /* The directory a *at call starts from. A relative path from a directory of /proc gets fresh
@@ -112,7 +123,7 @@ static long at_dir(proc_t *p, int64_t dirfd, const char *path, vnode_t **dir)
         if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
         *dir = f->node;
     }
-    if (path[0] != '/' && vfs_mounts[(*dir)->fs].magic == 0x9fa0) {
+    if (path[0] != '/' && vfs_fss[(*dir)->fs].magic == 0x9fa0) {
         static char abs[VFS_PATH_MAX];
         long l = vfs_node_path(*dir, abs, sizeof(abs));
         uint64_t pl = strlen(path);
@@ -135,7 +146,8 @@ static long get_path(proc_t *p, uint64_t upath, char *buf)
     const vfs_cred_t *c = vfs_cred;  /* the server makes these files, not the caller */
     vfs_cred = 0;
     if (!memcmp(s, "/proc", 5) && (s[5] == 0 || s[5] == '/')) procfs_refresh(p, s);
-    if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
+    else if (!memcmp(s, "/sys", 4) && (s[4] == 0 || s[4] == '/')) sysfs_populate();
+    else if (s[0] == '/') procfs_refresh_mounted(p, s);  /* proc or sysfs mounted elsewhere */
     vfs_cred = c;
     return 0;
 }
@@ -181,6 +193,8 @@ static void set_cred(proc_t *g, int real)
     cur_cred.gid = real ? g->gid : g->egid;
     cur_cred.ngroups = g->ngroups;
     cur_cred.groups = g->groups;
+    cur_cred.cwd = g->cwd;
+    cur_cred.cwd_mnt = g->cwd_mnt;
     vfs_cred = &cur_cred;
 }
 
@@ -199,9 +213,66 @@ long fd_block(proc_t *p, void *obj, uint64_t nr, uint64_t a[6])
 static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6]) { return fd_block(p, vfs_wait_object(f), nr, a); }
 
 /* SIGPIPE goes with EPIPE. */
-static long epipe(proc_t *p, long r)
+long fd_epipe(proc_t *p, long r)
 {
-    if (r == -EPIPE_) sig_send(p, 13, 0, p->tgid);
+    sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };
+    if (r == -EPIPE_) sig_send_info(p, 13, &si);  /* to the thread, as Linux's send_sig */
+    return r;
+}
+
+static int io_expired;  /* a call is made again because its deadline passed (fd_io_timeout) */
+int fd_io_expired(void) { return io_expired; }
+
+/*
+ * read or readv of a terminal: one call of the line discipline for the whole request (at most
+ * PIPE_BUF bytes) through a buffer, so that VMIN and packet mode see it whole, not in pages. A read
+ * that waits keeps VTIME's timer (tty_read_timer): when it runs out the read is made again with
+ * io_expired and takes what there is.
+ */
+static long tty_read(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], int vec)
+{
+    static uint8_t buf[PIPE_BUF];
+    uint64_t segs = vec ? a[2] : 1, want = 0;
+    if (vec && segs > 1024) return -EINVAL;
+    for (uint64_t s = 0; s < segs && want < sizeof(buf); s++) {
+        uint64_t v[2] = { a[1], a[2] };
+        if (vec && copy_in(p, v, a[1] + 16 * s, 16)) return -EFAULT;
+        if ((int64_t)v[1] < 0) return -EINVAL;
+        want += v[1];
+    }
+    if (!want) return 0;
+    if (!io_retrying) p->tty_mark = 0;  /* a read starts */
+    long r = tty_file_read(f, buf, want < sizeof(buf) ? want : sizeof(buf), io_expired);
+    if (r == VFS_WOULD_BLOCK) {
+        int tenths = tty_read_timer(f, p->wake_at != 0, &p->tty_mark);
+        if (tenths) {
+            sleep_disarm(p);
+            sleep_arm(p, read_cntvct() + read_cntfrq() * (uint64_t)tenths / 10);
+        }
+        return block_on(p, f, nr, a);
+    }
+    if (r <= 0) return r;
+    uint64_t done = 0;
+    for (uint64_t s = 0; s < segs && done < (uint64_t)r; s++) {
+        uint64_t v[2] = { a[1], a[2] };
+        if (vec) copy_in(p, v, a[1] + 16 * s, 16);
+        uint64_t k = v[1] < (uint64_t)r - done ? v[1] : (uint64_t)r - done;
+        if (copy_out(p, v[0], buf + done, k)) return done ? (long)done : -EFAULT;  /* as Linux: those bytes are gone */
+        done += k;
+    }
+    return r;
+}
+
+/* The deadline of a thread waiting in P_IO passed (a tty read's VTIME): the call is made again and
+ * answers what it can; SYSCALL_NO_REPLY if it goes on waiting. */
+long fd_io_timeout(proc_t *p)
+{
+    p->state = P_RUN;
+    current_caller = p;
+    io_retrying = io_expired = 1;
+    long r = posix_syscall(p, p->sys_nr, p->sys_args);
+    io_retrying = io_expired = 0;
+    current_caller = 0;
     return r;
 }
 
@@ -218,6 +289,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
         long jc = write ? (f->tty->lflag & TOSTOP ? tty_check(p, f->tty, 22) : 0) : tty_check(p, f->tty, 21);
         if (jc) return jc;
     }
+    if (f->tty && !write && !positional) return tty_read(p, f, nr, a, vec);
     uint64_t segs = vec ? a[2] : 1;
     if (vec && segs > 1024) return -EINVAL;
     static uint8_t buf[PIPE_BUF];
@@ -249,20 +321,15 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
             if (r == VFS_WOULD_BLOCK) {
                 if (total && !write) return total;
                 if (write) p->io_done = (uint64_t)total;
-                tty_t *t = f->tty;
-                if (!write && t && !f->master && !(t->lflag & ICANON) && !t->cc[VMIN] && t->cc[VTIME] && !p->wake_at) {
-                    /* VMIN 0, VTIME n: the read ends with 0 after n tenths of a second (posix_timer_tick) */
-                    sleep_arm(p, read_cntvct() + read_cntfrq() * t->cc[VTIME] / 10);
-                    p->io_timeout = 0;
-                }
                 return block_on(p, f, nr, a);
             }
-            if (r < 0) { p->io_done = 0; return total ? total : write ? epipe(p, r) : r; }
+            if (r < 0) { p->io_done = 0; return total ? total : write ? fd_epipe(p, r) : r; }
             total += r;
             if (offp) pos += (uint64_t)r;
             base += (uint64_t)r;
             len -= (uint64_t)r;
-            if ((uint64_t)r < n) { p->io_done = 0; return total; }  /* short: stop here */
+            /* short: stop here; but a blocking write of a terminal waits to write the rest, as Linux's */
+            if ((uint64_t)r < n && !(write && f->tty && !(f->flags & O_NONBLOCK))) { p->io_done = 0; return total; }
         }
     }
     p->io_done = 0;
@@ -315,26 +382,29 @@ static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
     return r;
 }
 
-/* The struct stat (128 bytes) of what dirfd+path name (fstatat's flags): 0 or -errno. */
-static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint8_t st[128])
+/* The struct stat (128 bytes) of what dirfd+path name (fstatat's flags), and the mount it is seen
+ * through (-1 for a pipe): 0 or -errno. */
+static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, uint8_t st[128], int *mnt)
 {
     static char path[VFS_PATH_MAX];
     vnode_t *dir, *n;
     long r;
+    *mnt = -1;
     if ((r = get_path(p, upath, path))) return r;
     if (!path[0] && (flags & AT_EMPTY_PATH)) {
         file_t *f = fd_file(p, (uint64_t)dirfd);
-        if (dirfd == AT_FDCWD) n = p->grp->cwd;
+        if (dirfd == AT_FDCWD) { n = p->grp->cwd; *mnt = p->grp->cwd_mnt; }
         else if (!f) return -EBADF;
         else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return 0; }
         else if (f->sock) { sock_stat(f->sock, st); return 0; }
-        else n = f->node;
+        else { n = f->node; *mnt = f->mnt; }
     } else {
         file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
         if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return 0; }
         if (linked && linked->sock) { sock_stat(linked->sock, st); return 0; }
-        if (linked && linked->node) n = linked->node;
+        if (linked && linked->node) { n = linked->node; *mnt = linked->mnt; }
         else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
+        else *mnt = vfs_lookup_mnt;
     }
     vnode_stat(n, st);
     return 0;
@@ -343,8 +413,9 @@ static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, ui
 static long sys_stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t flags)
 {
     uint8_t st[128];
+    int mnt;
     if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -EINVAL;
-    long r = stat_at(p, dirfd, upath, flags, st);
+    long r = stat_at(p, dirfd, upath, flags, st, &mnt);
     return r ? r : copy_out(p, ubuf, st, 128);
 }
 
@@ -359,7 +430,8 @@ static long sys_statx(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, 
     if ((flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | AT_STATX_SYNC_TYPE)) ||
         (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & 0x80000000u))
         return -EINVAL;
-    long r = stat_at(p, dirfd, upath, flags, st);
+    int mnt;
+    long r = stat_at(p, dirfd, upath, flags, st, &mnt);
     if (r) return r;
     uint64_t dev = *(uint64_t *)(st + 0), rdev = *(uint64_t *)(st + 32);
     *(uint32_t *)(sx + 0) = 0x7ff | 0x1000;                  /* STATX_BASIC_STATS | STATX_MNT_ID */
@@ -380,7 +452,7 @@ static long sys_statx(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, 
     *(uint32_t *)(sx + 132) = (uint32_t)((rdev & 0xff) | (rdev >> 12 & 0xfff00));
     *(uint32_t *)(sx + 136) = (uint32_t)(dev >> 8 & 0xfff);
     *(uint32_t *)(sx + 140) = (uint32_t)((dev & 0xff) | (dev >> 12 & 0xfff00));
-    *(uint64_t *)(sx + 144) = (dev & 0xff) + 20;             /* mnt_id: one per file system */
+    *(uint64_t *)(sx + 144) = mnt >= 0 ? (uint64_t)vfs_mounts[mnt].id : 12;  /* mnt_id (a pipe: pipefs's) */
     return copy_out(p, ubuf, sx, sizeof(sx));
 }
 
@@ -408,6 +480,8 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
 #define F_SETLK 6
 #define F_SETLKW 7
 #define F_DUPFD_CLOEXEC 1030
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
@@ -504,6 +578,21 @@ static long sys_lock(proc_t *p, file_t *f, uint64_t cmd, uint64_t arg, uint64_t 
     return r;
 }
 
+/* F_ADD_SEALS: memfd files opened for writing, until F_SEAL_SEAL; no F_SEAL_WRITE while the file
+ * is mapped shared and writable. */
+static long add_seals(file_t *f, uint64_t seals)
+{
+    vnode_t *n = f->node;
+    if (!n || (n->mode & S_IFMT) != S_IFREG) return -EINVAL;
+    if (seals & ~(uint64_t)(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EINVAL;
+    if (!n->memfd) return -EPERM;  /* a tmpfs file: sealed against seals */
+    if ((f->flags & O_ACCMODE) == O_RDONLY) return -EPERM;
+    if (n->seals & F_SEAL_SEAL) return -EPERM;
+    if ((seals & F_SEAL_WRITE) && !(n->seals & F_SEAL_WRITE) && mm_maps_writable(n)) return -EBUSY_;
+    n->seals |= (uint32_t)seals;
+    return 0;
+}
+
 static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a[6])
 {
     file_t *f = fd_file(p, fd);
@@ -520,8 +609,27 @@ static long sys_fcntl(proc_t *p, uint64_t fd, uint64_t cmd, uint64_t arg, uint64
     case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
         if (f->flags & O_PATH) return -EBADF;
         return sys_lock(p, f, cmd, arg, LINUX_SYS_fcntl, a);
+    case F_ADD_SEALS: return add_seals(f, arg);
+    case F_GET_SEALS:  /* tmpfs files are sealable files too, sealed against seals */
+        if (!f->node || (f->node->mode & S_IFMT) != S_IFREG) return -EINVAL;
+        return f->node->memfd ? (long)f->node->seals : F_SEAL_SEAL;
     }
     return -EINVAL;
+}
+
+/* memfd_create(name, flags): MFD_CLOEXEC 1, MFD_ALLOW_SEALING 2; names up to 249 bytes. */
+static long sys_memfd_create(proc_t *p, uint64_t uname, uint64_t flags)
+{
+    char name[250];
+    if (flags & ~3UL) return -EINVAL;  /* hugetlb pages are not offered */
+    long r = copy_in_str(p, name, uname, sizeof(name));
+    if (r == -ENAMETOOLONG) return -EINVAL;
+    if (r < 0) return r;
+    file_t *f;
+    if ((r = vfs_memfd(name, (flags & 2) != 0, &f))) return r;
+    r = fd_alloc(p, f, 0, flags & 1);
+    if (r < 0) file_put(f);
+    return r;
 }
 
 /* ---- terminals: controlling tty, process groups, job control ---- */
@@ -556,7 +664,7 @@ uint64_t ctty_dev(proc_t *g, int *tpgid)
     tty_t *t = ctty_of(g);
     *tpgid = t && t->fg_pgrp ? t->fg_pgrp : -1;
     if (!t) return 0;
-    return t->index < 0 ? DEV_TTYAMA0 : ((uint64_t)PTS_MAJOR << 8) | (uint64_t)t->index;
+    return tty_dev(t);
 }
 
 /* sig to every process of group pg (self: the calling thread takes it for its own process) */
@@ -657,17 +765,40 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
     if (t->hungup && !f->master) return req == 0x5410 ? -ENOTTY : -EIO;
     int own = ctty_of(g) == t;
     switch (req) {
-    case 0x5401: { /* TCGETS (on a master: the slave's, as in Linux) */
-        uint8_t b[36];
+    case 0x5401: case 0x802c542a: case 0x5405: { /* TCGETS, TCGETS2, TCGETA (on a master: the slave's, as in Linux) */
+        uint8_t b[44], tio[17];
         tty_get_termios(t, b);
-        return copy_out(p, arg, b, 36);
+        if (req != 0x5405) return copy_out(p, arg, b, req == 0x5401 ? 36 : 44);
+        tty_termio_get(b, tio);
+        return copy_out(p, arg, tio, 17);
     }
-    case 0x5402: case 0x5403: case 0x5404: { /* TCSETS, TCSETSW, TCSETSF */
-        uint8_t b[36];
+    case 0x5402: case 0x5403: case 0x5404:                /* TCSETS, TCSETSW, TCSETSF */
+    case 0x402c542b: case 0x402c542c: case 0x402c542d:    /* TCSETS2, TCSETSW2, TCSETSF2 */
+    case 0x5406: case 0x5407: case 0x5408: {              /* TCSETA, TCSETAW, TCSETAF */
+        uint8_t b[44], tio[17];
+        int two = (req >> 16) != 0, termio = req >= 0x5406 && req <= 0x5408;
         if ((r = tty_check(p, t, 22))) return r;
+        tty_get_termios(t, b);
+        if (termio ? copy_in(p, tio, arg, 17) : copy_in(p, b, arg, two ? 44 : 36)) return -EFAULT;
+        if (termio) tty_termio_put(b, tio);
+        if (req == 0x5404 || req == 0x402c542d || req == 0x5408) tty_flush(t, 0, 0);
+        tty_set_termios(t, b, two);
+        return 0;
+    }
+    case 0x5456: { uint8_t b[36]; memcpy(b, t->lock_termios, 36); return copy_out(p, arg, b, 36); } /* TIOCGLCKTRMIOS */
+    case 0x5457: { /* TIOCSLCKTRMIOS: root only */
+        uint8_t b[36];
+        if (g->euid != 0) return -EPERM;
         if (copy_in(p, b, arg, 36)) return -EFAULT;
-        if (req == 0x5404) tty_flush(t, 0, 0);
-        tty_set_termios(t, b);
+        memcpy(t->lock_termios, b, 36);
+        return 0;
+    }
+    case 0x80045432: { unsigned d = (unsigned)tty_dev(t); return copy_out(p, arg, &d, 4); } /* TIOCGDEV (a master: its slave's) */
+    case 0x5419: { int v = (t->cflag & CLOCAL) != 0; return copy_out(p, arg, &v, 4); } /* TIOCGSOFTCAR */
+    case 0x541a: { /* TIOCSSOFTCAR: CLOCAL */
+        int v;
+        if (copy_in(p, &v, arg, 4)) return -EFAULT;
+        t->cflag = v ? t->cflag | CLOCAL : t->cflag & ~(uint32_t)CLOCAL;
         return 0;
     }
     case 0x5413: { uint16_t ws[4] = { t->rows, t->cols, t->xpixel, t->ypixel }; return copy_out(p, arg, ws, 8); } /* TIOCGWINSZ */
@@ -735,16 +866,15 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
         return tty_flush(t, (int)arg, f->master);
     case 0x540a: /* TCXONC */
         if ((r = tty_check(p, t, 22))) return r;
-        return arg > 3 ? -EINVAL : 0;
+        return tty_flow(t, (int)(arg > 3 ? 4 : arg), f->master);
     case 0x5409: case 0x5425: /* TCSBRK, TCSBRKP */
         return tty_check(p, t, 22);
-    case 0x5411: { int n = f->master || t->index < 0 ? 0 : (int)t->mlen; return copy_out(p, arg, &n, 4); } /* TIOCOUTQ */
-    case 0x5412: { /* TIOCSTI */
+    case 0x5411: { int n = 0; return copy_out(p, arg, &n, 4); } /* TIOCOUTQ: output is never kept back */
+    case 0x5412: { /* TIOCSTI: into this side's input, for its controlling tty or root */
         uint8_t c;
-        if (f->master) return -EINVAL;
         if (!own && g->euid != 0) return -EPERM;
         if (copy_in(p, &c, arg, 1)) return -EFAULT;
-        tty_input(t, c);
+        tty_sti(t, f->master, c);
         return 0;
     }
     case 0x5424: { int d = 0; return copy_out(p, arg, &d, 4); } /* TIOCGETD: N_TTY */
@@ -754,7 +884,27 @@ static long tty_ioctl(proc_t *p, uint64_t fd, file_t *f, uint64_t req, uint64_t 
         if (copy_in(p, &d, arg, 4)) return -EFAULT;
         return d == 0 ? 0 : -EINVAL;
     }
-    case 0x540c: case 0x540d: return 0; /* TIOCEXCL, TIOCNXCL */
+    case 0x540c: case 0x540d: /* TIOCEXCL, TIOCNXCL: opening the slave again needs root */
+        t->excl[f->master] = req == 0x540c;
+        return 0;
+    case 0x80045440: { int v = t->excl[f->master]; return copy_out(p, arg, &v, 4); } /* TIOCGEXCL */
+    case 0x5420: { /* TIOCPKT (a master's) */
+        int v;
+        if (!f->master) return -ENOTTY;
+        if (copy_in(p, &v, arg, 4)) return -EFAULT;
+        tty_set_packet(t, v);
+        return 0;
+    }
+    case 0x40045436: /* TIOCSIG: a master sends SIGINT, SIGQUIT or SIGTSTP to the foreground group */
+        if (!f->master) return -ENOTTY;
+        if (arg != 2 && arg != 3 && arg != 20) return -EINVAL;
+        signal_pgrp(t->fg_pgrp, (int)arg, 0);
+        return 0;
+    case 0x80045438: { /* TIOCGPKT */
+        if (!f->master) return -ENOTTY;
+        int v = t->packet;
+        return copy_out(p, arg, &v, 4);
+    }
     case 0x80045430: { /* TIOCGPTN */
         if (!f->master) return -ENOTTY;
         int n = t->index;
@@ -798,7 +948,7 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
         return n < 0 ? n : copy_out(p, arg, &v, 4);
     }
     if (req == 0x541b) {  /* FIONREAD */
-        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? f->tty->mlen : f->tty->qlen) : 0;
+        int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? tty_master_avail(f->tty) : tty_inq(f->tty)) : 0;
         return copy_out(p, arg, &n, 4);
     }
     if (req == 0x5421) {  /* FIONBIO: the same as F_SETFL's O_NONBLOCK */
@@ -838,8 +988,15 @@ static void *pending_events[64];
 static int n_pending;
 static int poll_dirty;
 
+/* A generation per hash bucket of objects, moved by every event (edge-triggered epoll entries
+ * compare it; two objects sharing a bucket only cost a needless report). */
+static uint32_t event_gens[256];
+static uint32_t *gen_of(void *obj) { return &event_gens[((uint64_t)obj >> 4) % 256]; }
+uint32_t vfs_event_gen(void *obj) { return *gen_of(obj); }
+
 void vfs_event(void *obj)
 {
+    (*gen_of(obj))++;
     poll_dirty = 1;
     for (int i = 0; i < n_pending; i++) if (pending_events[i] == obj) return;
     if (n_pending < 64) pending_events[n_pending++] = obj;
@@ -902,9 +1059,12 @@ long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     return r;
 }
 
-/* chmod: the owner or root; a non-root owner outside the file's group loses the set-group-ID bit. */
-static long do_chmod(vnode_t *n, uint32_t mode)
+/* chmod of n (reached through mount mnt: EROFS if read-only): the owner or root; a non-root owner
+ * outside the file's group loses the set-group-ID bit. */
+static long do_chmod(vnode_t *n, int mnt, uint32_t mode)
 {
+    long r = vfs_writable(mnt);
+    if (r) return r;
     if (!vfs_owner_or_root(n)) return -EPERM;
     mode &= 07777;
     if ((mode & 02000) && vfs_cred->uid && !vfs_in_group(n->gid) && (n->mode & S_IFMT) != S_IFDIR) mode &= ~02000u;
@@ -913,10 +1073,13 @@ static long do_chmod(vnode_t *n, uint32_t mode)
     return 0;
 }
 
-/* chown: root changes anything; the owner may only set the group to one of its groups. A change of
- * a non-directory clears set-user-ID (and set-group-ID when group execute is set), as Linux does. */
-static long do_chown(vnode_t *n, uint32_t uid, uint32_t gid)
+/* chown of n (through mount mnt: EROFS if read-only): root changes anything; the owner may only set
+ * the group to one of its groups. A change of a non-directory clears set-user-ID (and set-group-ID
+ * when group execute is set), as Linux does. */
+static long do_chown(vnode_t *n, int mnt, uint32_t uid, uint32_t gid)
 {
+    long r = vfs_writable(mnt);
+    if (r) return r;
     int root = !vfs_cred || vfs_cred->uid == 0;
     if (uid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && uid == n->uid)) return -EPERM;
     if (gid != (uint32_t)-1 && !root && !(vfs_cred->uid == n->uid && (gid == n->gid || vfs_in_group(gid)))) return -EPERM;
@@ -933,7 +1096,7 @@ static long do_chown(vnode_t *n, uint32_t uid, uint32_t gid)
 /* ---- select: pselect6 over the same readiness as ppoll ---- */
 /* A temporary signal mask for the wait (ppoll, pselect6); the old one returns with the answer, or
  * through the signal frame when a handler interrupts the wait. */
-static long poll_set_mask(proc_t *p, uint64_t umask)
+long poll_set_mask(proc_t *p, uint64_t umask)
 {
     uint64_t m;
     if (p->poll_masked || !umask) return 0;
@@ -945,7 +1108,7 @@ static long poll_set_mask(proc_t *p, uint64_t umask)
     return 0;
 }
 
-static void poll_restore_mask(proc_t *p)
+void poll_restore_mask(proc_t *p)
 {
     if (!p->poll_masked) return;
     p->sigmask = p->saved_mask;
@@ -1038,6 +1201,18 @@ static long sys_pselect6(proc_t *p, uint64_t a[6])
     return SYSCALL_NO_REPLY;
 }
 
+/* p waits like ppoll: its call nr (arguments a) runs again whenever a file changes, and ends at
+ * deadline (cntvct; 0: none; armed on the first wait only) with fd_poll_timeout's answer. */
+long fd_poll_wait(proc_t *p, uint64_t nr, const uint64_t a[6], uint64_t deadline)
+{
+    p->sys_nr = nr;
+    memcpy(p->sys_args, a, sizeof(p->sys_args));
+    if (deadline && !p->wake_at) sleep_arm(p, deadline);
+    io_wait_mark(p);
+    p->state = P_POLL;
+    return SYSCALL_NO_REPLY;
+}
+
 long fd_poll_timeout(proc_t *t)
 {
     if (t->sys_nr == LINUX_SYS_pselect6) {  /* nothing became ready: empty sets, no time left */
@@ -1102,6 +1277,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return (long)a[1];
     }
     case LINUX_SYS_fcntl: return sys_fcntl(p, a[0], a[1], a[2], a);
+    case LINUX_SYS_memfd_create: return sys_memfd_create(p, a[0], a[1]);
     case LINUX_SYS_flock: {  /* whole-file locks of the open file description */
         file_t *f = fd_file(p, a[0]);
         if (!f || (f->flags & O_PATH)) return -EBADF;
@@ -1149,22 +1325,18 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             printf("posix-server: chroot to a directory other than / is not supported yet\n");
             return -EPERM;
         }
-        vnode_ref(n);
-        vnode_put(g->cwd);
-        g->cwd = n;
+        set_cwd(g, n, vfs_lookup_mnt);
         return 0;
     case LINUX_SYS_fchdir: {
         file_t *f = fd_file(p, a[0]);
         if (!f) return -EBADF;
         if (!f->node || (f->node->mode & S_IFMT) != S_IFDIR) return -ENOTDIR_;
         if ((r = vfs_permission(f->node, MAY_EXEC))) return r;
-        vnode_ref(f->node);
-        vnode_put(g->cwd);
-        g->cwd = f->node;
+        set_cwd(g, f->node, f->mnt);
         return 0;
     }
     case LINUX_SYS_getcwd:
-        if ((r = vfs_getcwd(g->cwd, path, a[1])) < 0) return r;
+        if ((r = vfs_getcwd_at(g->cwd, g->cwd_mnt, path, a[1])) < 0) return r;
         return copy_out(p, a[0], path, (uint64_t)r) ? -EFAULT : r;
     case LINUX_SYS_mkdirat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir))) return r;
@@ -1225,33 +1397,37 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_fchmodat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
             (r = vfs_lookup(dir, path, 1, &n))) return r;
-        return do_chmod(n, (uint32_t)a[2]);
+        return do_chmod(n, vfs_lookup_mnt, (uint32_t)a[2]);
     case LINUX_SYS_fchmod: {
         file_t *f = fd_file(p, a[0]);
         if (!f || (f->flags & O_PATH)) return -EBADF;
         if (!f->node) return 0;
-        return do_chmod(f->node, (uint32_t)a[1]);
+        return do_chmod(f->node, f->mnt, (uint32_t)a[1]);
     }
     case LINUX_SYS_fchownat:
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
             (r = vfs_lookup(dir, path, !(a[4] & AT_SYMLINK_NOFOLLOW), &n))) return r;
-        return do_chown(n, (uint32_t)a[2], (uint32_t)a[3]);
+        return do_chown(n, vfs_lookup_mnt, (uint32_t)a[2], (uint32_t)a[3]);
     case LINUX_SYS_fchown: {
         file_t *f = fd_file(p, a[0]);
         if (!f || (f->flags & O_PATH)) return -EBADF;
         if (!f->node) return g->euid ? -EPERM : 0;
-        return do_chown(f->node, (uint32_t)a[1], (uint32_t)a[2]);
+        return do_chown(f->node, f->mnt, (uint32_t)a[1], (uint32_t)a[2]);
     }
     case LINUX_SYS_utimensat: {
         uint64_t ts[4];
+        int mnt;
         if (a[1]) {
             if ((r = get_path(p, a[1], path)) || (r = at_dir(p, (int64_t)(int)a[0], path, &dir)) ||
                 (r = vfs_lookup(dir, path, !(a[3] & AT_SYMLINK_NOFOLLOW), &n))) return r;
+            mnt = vfs_lookup_mnt;
         } else {
             file_t *f = fd_file(p, a[0]);
             if (!f || !f->node) return -EBADF;
             n = f->node;
+            mnt = f->mnt;
         }
+        if ((r = vfs_writable(mnt))) return r;
         uint64_t now = vfs_now();
         if (a[2] && copy_in(p, ts, a[2], 32)) return -EFAULT;
         /* times of one's choosing: the owner or root; "now": also whoever may write the file */
@@ -1273,6 +1449,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         file_t *f = fd_file(p, a[0]);
         if (!f) return -EBADF;
         if ((int64_t)a[1] < 0 || !f->node || (f->flags & O_ACCMODE) == O_RDONLY) return -EINVAL;
+        if ((r = vfs_seals_allow_size(f->node, a[1]))) return r;
         return file_truncate(f->node, a[1]);
     }
     case LINUX_SYS_truncate:
@@ -1280,7 +1457,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if ((int64_t)a[1] < 0) return -EINVAL;
         if ((n->mode & S_IFMT) == S_IFDIR) return -EISDIR_;
         if ((n->mode & S_IFMT) != S_IFREG) return -EINVAL;
-        if ((r = vfs_permission(n, MAY_WRITE))) return r;
+        if ((r = vfs_writable(vfs_lookup_mnt)) || (r = vfs_permission(n, MAY_WRITE))) return r;
         return file_truncate(n, a[1]);
     case LINUX_SYS_sendfile: {
         /* sendfile(out, in, offset*, count): through a buffer here (the servers share memory later) */
@@ -1299,55 +1476,46 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n;
             return block_on(p, out, nr, a);
         }
-        if (w < 0) { if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n; return epipe(p, w); }
+        if (w < 0) { if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n; return fd_epipe(p, w); }
         if (w < n) { if (offp) off -= (uint64_t)(n - w); else in->off -= (uint64_t)(n - w); }
         if (offp && copy_out(p, a[2], &off, 8)) return -EFAULT;
         return w;
     }
     case LINUX_SYS_mount: {
-        /* The boot mounts (proc, sysfs, devtmpfs, tmpfs on /tmp) are always there, so mounting one
-         * at its place again succeeds; tmpfs can be mounted on an empty directory. */
-        char type[32], source[32] = "none";
-        uint64_t fl = (a[3] & 0xffff0000) == 0xc0ed0000 ? a[3] & 0xffff : a[3];  /* MS_MGC_VAL */
+        /* mount(source, target, type, flags, data): the strings as Linux copies them, then mount.c */
+        char type[32];
+        const char *tp = 0, *src = 0;
         if (g->euid != 0) return -EPERM;
+        if (a[2]) {
+            if ((r = copy_in_str(p, type, a[2], sizeof(type))) < 0) {
+                if (r == -EFAULT) return r;
+                memcpy(type, "?", 2);  /* longer than any type there is */
+            }
+            tp = type;
+        }
+        if (a[0]) {
+            if ((r = copy_in_str(p, path2, a[0], VFS_PATH_MAX)) < 0) return r;
+            src = path2;
+        }
         if ((r = get_path(p, a[1], path))) return r;
-        if ((r = vfs_lookup(g->cwd, path, 1, &n))) return r;
-        uint32_t st = (fl & 0xf) | (fl & 1024 ? 0x400 : 0) | (fl & 2048 ? 0x800 : 0) |
-                      (fl & (1024 | (1UL << 24)) ? 0 : 0x1000);  /* relatime unless noatime or strictatime */
-        if (fl & 32) {  /* MS_REMOUNT: new flags for a mount */
-            if (vfs_mounts[n->fs].root != n) return -EINVAL;
-            vfs_mounts[n->fs].flags = st;
-            return 0;
-        }
-        if (fl & ((1UL << 17) | (1UL << 18) | (1UL << 19) | (1UL << 20))) return 0;  /* propagation: one namespace */
-        if (fl & (4096 | 8192)) {
-            printf("posix-server: bind and move mounts are not supported yet\n");
-            return -EINVAL;
-        }
-        if (!a[2]) return -ENODEV_;
-        if ((r = copy_in_str(p, type, a[2], sizeof(type))) < 0) return r == -EFAULT ? r : -ENODEV_;
-        if (a[0] && (r = copy_in_str(p, source, a[0], sizeof(source))) < 0) {
-            if (r == -EFAULT) return r;
-            source[sizeof(source) - 1] = 0;  /* kept to its first 31 bytes in /proc/mounts */
-        }
-        if (strcmp(type, "proc") && strcmp(type, "sysfs") && strcmp(type, "devtmpfs") && strcmp(type, "tmpfs") &&
-            strcmp(type, "devpts"))
-            return -ENODEV_;
-        return vfs_mount(n, source, type, st);
+        return vfs_mount(g->cwd, src, path, tp, a[3]);
     }
     case LINUX_SYS_umount2:
         if (a[1] & ~15UL) return -EINVAL;
         if (g->euid != 0) return -EPERM;
-        if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, !(a[1] & 8), &n))) return r;
-        return vfs_umount(n);
+        if ((r = get_path(p, a[0], path))) return r;
+        return vfs_umount(g->cwd, path, a[1]);
     case LINUX_SYS_statfs: case LINUX_SYS_fstatfs: {
         uint64_t sf[15];
+        int mnt;
         if (nr == LINUX_SYS_statfs) {
             if ((r = get_path(p, a[0], path)) || (r = vfs_lookup(g->cwd, path, 1, &n))) return r;
+            mnt = vfs_lookup_mnt;
         } else {
             file_t *f = fd_file(p, a[0]);
             if (!f) return -EBADF;
-            if ((f->pipe && !f->node) || f->sock) {
+            mnt = f->mnt;
+            if (f->pipe || f->sock) {
                 memset(sf, 0, sizeof(sf));
                 sf[0] = f->sock ? 0x534f434b : 0x50495045;  /* SOCKFS_MAGIC, PIPEFS_MAGIC */
                 sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;
@@ -1355,7 +1523,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             }
             n = f->node;
         }
-        vfs_statfs(n, sf);
+        vfs_statfs(n, mnt, sf);
         return copy_out(p, a[1], sf, sizeof(sf));
     }
     case LINUX_SYS_fsync: case LINUX_SYS_fdatasync: return fd_file(p, a[0]) ? 0 : -EBADF;

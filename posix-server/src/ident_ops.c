@@ -149,24 +149,6 @@ long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         if (newp) { t->rlim[res][0] = nl[0]; t->rlim[res][1] = nl[1]; }
         return 0;
     }
-    case LINUX_SYS_getrusage: {
-        int64_t who = (int64_t)(int)a[0];
-        if (who != 0 && who != -1 && who != 1) return -EINVAL;  /* SELF, CHILDREN, THREAD */
-        uint64_t ru[18] = { 0 };
-        if (who != -1) {
-            uint64_t us = ticks_to_us(read_cntvct() - g->start_time);
-            ru[0] = us / 1000000; ru[1] = us % 1000000;        /* ru_utime: time since start */
-        }
-        return copy_out(p, a[1], ru, sizeof(ru));
-    }
-    case LINUX_SYS_times: {
-        uint64_t ticks = ticks_to_us(read_cntvct()) / 10000;  /* USER_HZ 100 */
-        if (a[0]) {
-            uint64_t tms[4] = { ticks_to_us(read_cntvct() - g->start_time) / 10000, 0, 0, 0 };
-            if (copy_out(p, a[0], tms, sizeof(tms))) return -EFAULT;
-        }
-        return (long)ticks;
-    }
     case LINUX_SYS_sysinfo: {
         uint64_t si[14] = { 0 };
         si[0] = ticks_to_us(read_cntvct()) / 1000000;          /* uptime */
@@ -225,7 +207,7 @@ long ident_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             if (a[0] < 64 && !(said & 1UL << a[0])) { said |= 1UL << a[0]; printf("posix-server: prctl option %lu is not supported yet\n", a[0]); }
         }
         return -EINVAL;
-    case LINUX_SYS_waitid: return proc_waitid(p, a[0], a[1], a[2], a[3]);
+    case LINUX_SYS_waitid: return proc_waitid(p, a[0], a[1], a[2], a[3], a[4]);
     case LINUX_SYS_mremap: return mm_remap(p, a[0], a[1], a[2], a[3], a[4]);
     }
     *handled = 0;

@@ -490,6 +490,17 @@ long copy_in_str(proc_t *p, char *dst, uint64_t uva, uint64_t max)
     return -ENAMETOOLONG;
 }
 
+int mm_maps_writable(vnode_t *n)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        proc_t *p = &procs[i];
+        if (p->state == P_FREE || p->state == P_ZOMBIE || !p->mm) continue;
+        for (vma_t *v = p->mm->vmas; v; v = v->next)
+            if (v->vn == n && (v->flags & VMA_SHARED) && (v->prot & PROT_WRITE)) return 1;
+    }
+    return 0;
+}
+
 void mm_destroy(proc_t *p)
 {
     while (p->mm->vmas) {

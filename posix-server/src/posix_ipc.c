@@ -66,7 +66,7 @@ static int handle(psn_msg_t *m)
         long r = posix_syscall(p, nr, a);
         current_caller = 0;
         if (r == SYSCALL_NO_REPLY) {
-            if (p->state != P_RUN && p->state != P_ZOMBIE) save_slot = p->reply;
+            if (p->state != P_RUN && p->state != P_ZOMBIE) { save_slot = p->reply; p->nvcsw++; }
             return 0;
         }
         if (p->state == P_ZOMBIE) return 0;
@@ -84,6 +84,7 @@ static int handle(psn_msg_t *m)
         int exec = (int)m->mr[PSN_FAULT_VM_IS_INSTR], write = !exec && ((esr >> 6) & 1);
         long r = mm_fault(p, addr, write, exec);
         m->info = 0;
+        p->minflt++;
         if (r < 0) return fault_signal(p, 11, r == -EFAULT ? 1 : 2, "segmentation fault", m->mr[PSN_FAULT_VM_PC], addr);
         return 1;
     }

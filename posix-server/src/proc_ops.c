@@ -1,6 +1,7 @@
 /* Processes and threads: creation, fork, clone, execve, exit, wait4 and kill. */
 #include "posix.h"
 
+extern proc_t *current_caller;  /* the thread whose syscall is being served (posix_ipc.c) */
 static uint64_t fault_caps[MAX_PROCS];
 static int next_pid = 1;
 
@@ -175,6 +176,7 @@ long exec_resolve(proc_t *p, char *path, char **argv, vnode_t **elf)
         long r = vfs_lookup(p->grp->cwd ? p->grp->cwd : vfs_root(), path, 1, &n);
         if (r) return r;
         if ((n->mode & S_IFMT) != S_IFREG || vfs_permission(n, MAY_EXEC)) return -EACCES;
+        if (vfs_mounts[vfs_lookup_mnt].flags & MNT_NOEXEC) return -EACCES;
         uint8_t head[256];
         long got = vnode_read(n, head, sizeof(head) - 1, 0);
         if (got >= 2 && head[0] == '#' && head[1] == '!') {
@@ -260,7 +262,7 @@ static int wait_match(proc_t *c, int idtype, int64_t id)
  * Reap a zombie child that the selector matches, or wait for one. status (wait4) receives the
  * Linux wait status; info (waitid) a siginfo. Returns the pid, 0 (WNOHANG), -ECHILD, or NO_REPLY.
  */
-static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t info, uint64_t opts)
+static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t info, uint64_t opts, uint64_t ru)
 {
     int children = 0;
     for (int i = 0; i < MAX_PROCS; i++) {
@@ -272,6 +274,11 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
         if (report > 1) {
             int st = report == 2 ? (c->stop_sig << 8) | 0x7f : 0xffff, cpid = c->pid;
             if (status && copy_out(p, status, &st, 4)) return -EFAULT;
+            if (ru) {
+                uint64_t r[18];
+                acct_child_rusage(c, r);
+                if (copy_out(p, ru, r, sizeof(r))) return -EFAULT;
+            }
             if (info) {
                 int32_t si[32] = { 17, 0, report == 2 ? 5 : 6, 0, cpid, (int32_t)c->uid, report == 2 ? c->stop_sig : 18 };
                 if (copy_out(p, info, si, 128)) return -EFAULT;
@@ -281,11 +288,16 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
         }
         int st = c->exit_code, cpid = c->pid;
         if (status && copy_out(p, status, &st, 4)) return -EFAULT;
+        if (ru) {
+            uint64_t r[18];
+            acct_child_rusage(c, r);
+            if (copy_out(p, ru, r, sizeof(r))) return -EFAULT;
+        }
         if (info) {
             int32_t si[32] = { 17, 0, (st & 0x7f) ? 2 : 1, 0, cpid, (int32_t)c->uid, (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff };
             if (copy_out(p, info, si, 128)) return -EFAULT;
         }
-        if (!(info && (opts & WNOWAIT))) c->state = P_FREE;
+        if (!(info && (opts & WNOWAIT))) { acct_reaped(p, c); c->state = P_FREE; }
         return info ? 0 : cpid;
     }
     if (!children) return -ECHILD;
@@ -299,24 +311,25 @@ static long do_wait(proc_t *p, int idtype, int64_t id, uint64_t status, uint64_t
     p->wait_set = (uint64_t)id;
     p->wait_status = status;
     p->wait_info = info;
+    p->wait_ru = ru;
     p->wait_opts = opts;
     return SYSCALL_NO_REPLY;
 }
 
-long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts)
+long proc_wait4(proc_t *p, int64_t pid, uint64_t status, uint64_t opts, uint64_t ru)
 {
     if (opts & ~(1UL | 2UL | 8UL | 0x20000000UL | 0x40000000UL | 0x80000000UL)) return -EINVAL;
-    if (pid == -1) return do_wait(p, 0, 0, status, 0, opts);
-    if (pid > 0) return do_wait(p, 1, pid, status, 0, opts);
-    return do_wait(p, 2, pid == 0 ? p->grp->pgid : -pid, status, 0, opts);
+    if (pid == -1) return do_wait(p, 0, 0, status, 0, opts, ru);
+    if (pid > 0) return do_wait(p, 1, pid, status, 0, opts, ru);
+    return do_wait(p, 2, pid == 0 ? p->grp->pgid : -pid, status, 0, opts, ru);
 }
 
-long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts)
+long proc_waitid(proc_t *p, uint64_t idtype, uint64_t id, uint64_t info, uint64_t opts, uint64_t ru)
 {
     if (idtype > 2 || !(opts & WEXITED) || (opts & ~(WNOHANG | 2UL | WEXITED | 8UL | WNOWAIT | 0x20000000UL | 0x40000000UL | 0x80000000UL)))
         return -EINVAL;
     if (!info) return -EFAULT;
-    return do_wait(p, (int)idtype, (int64_t)(int)id, 0, info, opts);
+    return do_wait(p, (int)idtype, (int64_t)(int)id, 0, info, opts, ru);
 }
 
 /* A child process became a zombie: answer a thread of its parent that waits for it. */
@@ -326,7 +339,7 @@ static void child_exited(proc_t *c)
         proc_t *w = &procs[i];
         if (w->state != P_WAIT || w->tgid != c->ppid || !wait_match(c, w->wait_pid, (int64_t)w->wait_set)) continue;
         w->state = P_RUN;
-        long r = do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts);
+        long r = do_wait(w, w->wait_pid, (int64_t)w->wait_set, w->wait_status, w->wait_info, w->wait_opts, w->wait_ru);
         if (r == SYSCALL_NO_REPLY) continue;  /* nothing it waits for (a stop it did not ask about) */
         proc_reply(w, r);
         return;
@@ -338,7 +351,9 @@ static void thread_teardown(proc_t *t)
 {
     if (t->wake_at) { sleepers--; t->wake_at = 0; }
     fd_wait_cancel(t, 0);
+    sig_flush_thread(t);
     psn_tcb_suspend(t->tcb);
+    acct_thread_end(t);
     psn_cnode_delete(PSN_CAP_CNODE, t->reply);  /* an unanswered call of a waiting thread */
     if (t->clear_tid) {
         int zero = 0;
@@ -356,6 +371,7 @@ static void thread_teardown(proc_t *t)
 static void process_finish(proc_t *g, int code)
 {
     timers_exit(g);
+    sig_flush_process(g);
     fd_exit(g);
     tty_session_exit(g);
     g->exit_code = code;
@@ -387,7 +403,10 @@ void thread_exit(proc_t *t, int code)
     proc_t *g = t->grp;
     thread_teardown(t);
     for (int i = 0; i < MAX_PROCS; i++)
-        if (procs[i].grp == g && live(&procs[i])) return;  /* others still run */
+        if (procs[i].grp == g && live(&procs[i])) {  /* others still run; they take what it left */
+            if (t == current_caller && g->shared.set) sig_retarget(g);
+            return;
+        }
     process_finish(g, code);
 }
 
@@ -400,8 +419,6 @@ void group_exit(proc_t *p, int code)
 }
 
 void proc_exit(proc_t *p, int code) { group_exit(p, code); }
-
-extern proc_t *current_caller;
 
 /* Stop every thread of g's process. A thread waiting in the server gives up its wait and will make
  * the call again when continued (the kernel moves its pc back to the svc); the thread whose call is
@@ -466,6 +483,7 @@ proc_t *signal_target(proc_t *g, int sig)
 
 long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
 {
+    sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };  /* as Linux's kill */
     if (sig > 64) return -EINVAL;
     if (pid <= 0) {
         /* 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid */
@@ -475,9 +493,7 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
             if (g->grp != g || !live_or_dead_leader(g)) continue;
             if (pid == -1 ? (g->pid == 1 || g == p->grp) : g->pgid != pg) continue;
             found = 1;
-            if (sig == 0) continue;
-            proc_t *t = signal_target(g, (int)sig);
-            if (t) sig_send(t, (int)sig, 0, p->tgid);
+            if (sig) sig_send_group(g, (int)sig, &si);
         }
         if (!found) return -ESRCH;
         return !live(p) ? SYSCALL_NO_REPLY : 0;
@@ -485,9 +501,7 @@ long proc_kill(proc_t *p, int64_t pid, uint64_t sig)
     proc_t *g = proc_by_pid((int)pid);
     if (!g || g->grp != g || g->state == P_ZOMBIE || g->state == P_FREE) return -ESRCH;
     if (sig == 0) return 0;
-    proc_t *t = signal_target(g, (int)sig);
-    if (!t) return 0;
-    sig_send(t, (int)sig, 0, p->tgid);
+    sig_send_group(g, (int)sig, &si);
     return !live(p) ? SYSCALL_NO_REPLY : 0;
 }
 
@@ -497,6 +511,8 @@ long proc_tgkill(proc_t *p, int64_t tgid, int64_t tid, uint64_t sig)
     proc_t *t = proc_by_pid((int)tid);
     if (!t || !live(t) || (tgid > 0 && t->tgid != tgid)) return -ESRCH;
     if (sig == 0) return 0;
-    sig_send(t, (int)sig, 0, p->tgid);
-    return !live(p) ? SYSCALL_NO_REPLY : 0;
+    sig_info_t si = { .code = SI_TKILL, .a = p->tgid, .b = (int32_t)p->grp->uid };
+    int r = sig_send_info(t, (int)sig, &si);  /* -EAGAIN: a real-time signal found the queue full */
+    if (!live(p)) return SYSCALL_NO_REPLY;
+    return r < 0 ? r : 0;
 }

@@ -140,10 +140,10 @@ static const char *state_name(char s)
     return s == 'R' ? "running" : s == 'Z' ? "zombie" : s == 'T' ? "stopped" : "sleeping";
 }
 
-/* Signal sets as /proc shows them: pending, blocked, ignored, caught. */
+/* Signal sets as /proc shows them: pending (the thread's own), blocked, ignored, caught. */
 static void sig_sets(proc_t *g, proc_t *t, uint64_t s[4])
 {
-    s[0] = t->pending;
+    s[0] = t->pend.set;
     s[1] = t->sigmask;
     s[2] = s[3] = 0;
     for (int i = 0; i < 64; i++) {
@@ -153,9 +153,13 @@ static void sig_sets(proc_t *g, proc_t *t, uint64_t s[4])
 }
 
 
-/* /proc/<pid>/stat: the 52 fields of proc(5), for thread t of process g. */
-static void put_stat(proc_t *g, proc_t *t)
+/* /proc/<pid>/stat: the 52 fields of proc(5), for thread t of process g; whole: the process's usage
+ * (/proc/<pid>/stat), else the thread's (task/<tid>/stat). */
+static void put_stat(proc_t *g, proc_t *t, int whole)
 {
+    racc_t u;
+    if (whole) acct_process(g, &u); else acct_thread(t, &u);
+    const uint64_t tick = 1000000000ULL / 100;  /* USER_HZ */
     mm_t *mm = g->state == P_ZOMBIE ? 0 : g->mm;
     uint64_t sg[4], startcode = 0, endcode = 0, startdata = 0, enddata = 0;
     sig_sets(g, t, sg);
@@ -168,11 +172,13 @@ static void put_stat(proc_t *g, proc_t *t)
     char s = state_of(g, t);
     int tpgid;
     uint64_t tty = ctty_dev(g, &tpgid);
-    put("%d (%s) %c %d %d %d %d %d 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 %lu %lu %lu %lu ",
-        t->pid, t->comm, s, g->ppid, g->pgid, g->sid, (int)tty, tpgid, threads_of(g),
+    put("%d (%s) %c %d %d %d %d %d 4194304 %lu %lu 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu %lu ",
+        t->pid, t->comm, s, g->ppid, g->pgid, g->sid, (int)tty, tpgid, u.minflt, g->acct_children.minflt,
+        u.utime / tick, u.stime / tick, g->acct_children.utime / tick, g->acct_children.stime / tick, threads_of(g),
         t->start_time / (read_cntfrq() / 100), vm_size(mm), rss_pages(mm), g->rlim[5][0]);
     put("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
-        startcode, endcode, mm ? mm->start_stack : 0, sg[0], sg[1], sg[2], sg[3],
+        startcode, endcode, mm ? mm->start_stack : 0, sg[0] & 0x7fffffff, sg[1] & 0x7fffffff, sg[2] & 0x7fffffff,
+        sg[3] & 0x7fffffff,  /* the obsolete fields show the standard signals only, as Linux's */
         startdata, enddata, mm ? mm->brk_start : 0, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0,
         mm ? mm->env_start : 0, mm ? mm->env_end : 0, g->state == P_ZOMBIE ? g->exit_code : 0);
 }
@@ -207,8 +213,9 @@ static void put_status(proc_t *g, proc_t *t)
         put("HugetlbPages:\t%8lu kB\nCoreDumping:\t0\nTHP_enabled:\t1\n", 0UL);
     }
     int root = g->euid == 0;
-    put("Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-        threads_of(g), g->rlim[11][0], sg[0], 0UL, sg[1], sg[2], sg[3]);
+    /* SigQ: the signals queued for the real user (Linux's ucounts) and the limit */
+    put("Threads:\t%d\nSigQ:\t%d/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+        threads_of(g), sig_queue_count(g->uid), g->rlim[11][0], sg[0], g->shared.set, sg[1], sg[2], sg[3]);
     put("CapInh:\t0000000000000000\nCapPrm:\t%s\nCapEff:\t%s\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n",
         root ? "000001ffffffffff" : "0000000000000000", root ? "000001ffffffffff" : "0000000000000000");
     put("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\nSpeculation_Store_Bypass:\tthread vulnerable\n"
@@ -271,7 +278,79 @@ static void fd_target(file_t *f, char *out, uint64_t size)
 {
     if (f->pipe) { snprintf(out, size, "pipe:[%lu]", f->pipe->ino); return; }
     if (f->sock) { snprintf(out, size, "socket:[%lu]", f->sock->ino); return; }
+    if (f->ops) { snprintf(out, size, "anon_inode:%s", f->ops->name); return; }
+    if (f->node && f->node->memfd) { snprintf(out, size, "/memfd:%s (deleted)", f->node->link); return; }
     if (!f->node || vfs_node_path(f->node, out, size) < 0) snprintf(out, size, "(deleted)");
+}
+
+/* A mount's options as /proc/mounts and mountinfo show them: ro or rw, then the MNT_* flags. */
+static void put_mount_opts(uint32_t flags, int ro)
+{
+    put("%s%s%s%s%s%s%s", ro ? "ro" : "rw", flags & MNT_NOSUID ? ",nosuid" : "", flags & MNT_NODEV ? ",nodev" : "",
+        flags & MNT_NOEXEC ? ",noexec" : "", flags & MNT_NOATIME ? ",noatime" : "",
+        flags & MNT_NODIRATIME ? ",nodiratime" : "", flags & MNT_RELATIME ? ",relatime" : "");
+}
+
+/* A name in the mount table: space, tab, newline and backslash as octal escapes, as Linux's mangle(). */
+static void put_mangled(const char *s)
+{
+    static char out[4 * VFS_PATH_MAX];
+    uint64_t o = 0;
+    for (; *s && o + 5 < sizeof(out); s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\') {
+            out[o++] = '\\';
+            for (int k = 6; k >= 0; k -= 3) out[o++] = (char)('0' + ((unsigned char)*s >> k & 7));
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o] = 0;
+    put_str(out);
+}
+
+/*
+ * The mount table in the order of mounting: with info, Linux's mountinfo ("id parent major:minor root
+ * mountpoint options [shared:N] [master:N] [unbindable] - type source superoptions"), else the mounts
+ * file ("source mountpoint type options 0 0").
+ */
+static void put_mounts(int info)
+{
+    static char mp[VFS_PATH_MAX], root[VFS_PATH_MAX];
+    int last = 0;
+    for (;;) {
+        int next = -1;  /* the attached mount with the least id above last */
+        for (int i = 0; i < vfs_mount_slots; i++) {
+            vfs_mount_t *m = &vfs_mounts[i];
+            if (m->root && (i == 0 || m->parent >= 0) && m->id > last && (next < 0 || m->id < vfs_mounts[next].id)) next = i;
+        }
+        if (next < 0) return;
+        vfs_mount_t *m = &vfs_mounts[next];
+        vfs_fs_t *f = &vfs_fss[m->fs];
+        last = m->id;
+        if (vfs_mount_path(next, mp, sizeof(mp)) < 0) continue;
+        if (!info) {
+            put_mangled(m->source);
+            put(" ");
+            put_mangled(mp);
+            put(" %s ", f->type);
+            put_mount_opts(m->flags, (m->flags & MNT_RDONLY) || f->rdonly);
+            put(" 0 0\n");
+            continue;
+        }
+        if (vfs_mount_root_path(next, root, sizeof(root)) < 0) memcpy(root, "/", 2);
+        put("%d %d 0:%u ", m->id, next ? vfs_mounts[m->parent].id : m->id, 0x10 + m->fs);
+        put_mangled(root);
+        put(" ");
+        put_mangled(mp);
+        put(" ");
+        put_mount_opts(m->flags, m->flags & MNT_RDONLY);
+        if (m->group) put(" shared:%u", m->group);
+        if (m->master) put(" master:%u", m->master);
+        if (m->unbindable) put(" unbindable");
+        put(" - %s ", f->type);
+        put_mangled(m->source);
+        put(" %s\n", f->rdonly ? "ro" : "rw");
+    }
 }
 
 /* Everything in /proc/<pid> for process g, as thread t sees it (t is g but for /proc/<tid>, which is
@@ -283,7 +362,7 @@ static void fill_pid(proc_t *g, proc_t *t0)
     mm_t *mm = g->state == P_ZOMBIE ? 0 : g->mm;
     snprintf(dir, sizeof(dir), "/proc/%d", t0->pid);
     mkdir_as(dir, 0555, uid, gid);
-    put_stat(g, t0);
+    put_stat(g, t0, 1);
     snprintf(path, sizeof(path), "%s/stat", dir); write_file_as(path, 0444, uid, gid);
     put_status(g, t0);
     snprintf(path, sizeof(path), "%s/status", dir); write_file_as(path, 0444, uid, gid);
@@ -311,11 +390,14 @@ static void fill_pid(proc_t *g, proc_t *t0)
     }
     len = 0;
     /* the links (a zombie has none that lead anywhere: Linux answers ENOENT for them) */
+    snprintf(path, sizeof(path), "%s/mounts", dir); put_mounts(0); write_file_as(path, 0444, uid, gid);
+    snprintf(path, sizeof(path), "%s/mountinfo", dir); put_mounts(1); write_file_as(path, 0444, uid, gid);
     snprintf(path, sizeof(path), "%s/exe", dir);
     if (mm && mm->exe && vfs_node_path(mm->exe, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);
     else vfs_unlink(vfs_root(), path, 0);
     snprintf(path, sizeof(path), "%s/cwd", dir);
-    if (g->state != P_ZOMBIE && g->cwd && vfs_node_path(g->cwd, target, sizeof(target)) >= 0) symlink_as(path, target, 0777, uid, gid);
+    if (g->state != P_ZOMBIE && g->cwd && (vfs_getcwd_at(g->cwd, g->cwd_mnt, target, sizeof(target)) >= 0 ||
+                                          vfs_node_path(g->cwd, target, sizeof(target)) >= 0)) symlink_as(path, target, 0777, uid, gid);
     else vfs_unlink(vfs_root(), path, 0);
     snprintf(path, sizeof(path), "%s/root", dir);
     if (g->state != P_ZOMBIE) symlink_as(path, "/", 0777, uid, gid); else vfs_unlink(vfs_root(), path, 0);
@@ -344,7 +426,7 @@ static void fill_pid(proc_t *g, proc_t *t0)
         if (t->grp != g || !alive(t) || (t->state == P_ZOMBIE && t != g)) continue;
         snprintf(path, sizeof(path), "%s/task/%d", dir, t->pid);
         mkdir_as(path, 0555, uid, gid);
-        put_stat(g, t);
+        put_stat(g, t, 0);
         snprintf(path, sizeof(path), "%s/task/%d/stat", dir, t->pid); write_file_as(path, 0444, uid, gid);
         put_status(g, t);
         snprintf(path, sizeof(path), "%s/task/%d/status", dir, t->pid); write_file_as(path, 0444, uid, gid);
@@ -371,22 +453,17 @@ static void system_files(proc_t *caller)
         "Cached:                0 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n",
         total, free_kb, free_kb);
     write_file("/proc/meminfo");
-    /* mounts: "source mountpoint type options 0 0", in the order they were mounted */
-    static char mp[VFS_PATH_MAX];
-    for (int i = 0; i < VFS_MAX_MOUNTS; i++) {
-        vfs_mount_t *m = &vfs_mounts[i];
-        if (!m->root || vfs_node_path(m->root, mp, sizeof(mp)) < 0) continue;
-        put("%s %s %s %s%s%s%s%s%s 0 0\n", m->source, mp, m->type, m->flags & 1 ? "ro" : "rw",
-            m->flags & 2 ? ",nosuid" : "", m->flags & 4 ? ",nodev" : "", m->flags & 8 ? ",noexec" : "",
-            m->flags & 0x400 ? ",noatime" : "", m->flags & 0x1000 ? ",relatime" : "");
-    }
+    put_mounts(0);
     write_file("/proc/mounts");
     put("processor\t: 0\nBogoMIPS\t: 125.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\nCPU implementer\t: 0x41\n"
         "CPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n");
     write_file("/proc/cpuinfo");
     uint64_t ticks = ticks_now();
-    put("cpu  0 0 0 %lu 0 0 0 0 0 0\ncpu0 0 0 0 %lu 0 0 0 0 0 0\nbtime 1764000000\nprocesses %d\nprocs_running 1\nprocs_blocked 0\n",
-        ticks, ticks, n);
+    racc_t all;
+    acct_all(&all);  /* user, system (with this server's own time) and idle time, in clock ticks */
+    uint64_t us = all.utime / 10000000, sy = all.stime / 10000000, idle = ticks > us + sy ? ticks - us - sy : 0;
+    put("cpu  %lu 0 %lu %lu 0 0 0 0 0 0\ncpu0 %lu 0 %lu %lu 0 0 0 0 0 0\nbtime 1764000000\nprocesses %d\n"
+        "procs_running 1\nprocs_blocked 0\n", us, sy, idle, us, sy, idle, n);
     write_file("/proc/stat");
     put("nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
     write_file("/proc/filesystems");
@@ -439,6 +516,29 @@ void procfs_refresh(proc_t *caller, const char *path)
     symlink_as("/proc/thread-self", name, 0777, 0, 0);
     if (t) fill_pid(t->grp, t);
     else if (!pid) system_files(caller);
+}
+
+/*
+ * A path into proc or sysfs mounted somewhere other than /proc and /sys (they show the same tree):
+ * the contents it reaches made afresh as for the same path under /proc or /sys.
+ */
+void sysfs_populate(void);
+void procfs_refresh_mounted(proc_t *caller, const char *path)
+{
+    static char mp[VFS_PATH_MAX], alias[VFS_PATH_MAX];
+    if (!vfs_alias_mounts) return;
+    for (int i = 1; i < vfs_mount_slots; i++) {
+        vfs_mount_t *m = &vfs_mounts[i];
+        vfs_fs_t *f = &vfs_fss[m->fs];
+        if (!m->root || m->parent < 0 || m->point == m->root || (f->magic != 0x9fa0 && f->magic != 0x62656572)) continue;
+        long l = vfs_mount_path(i, mp, sizeof(mp));
+        if (l <= 0 || memcmp(path, mp, (uint64_t)l) || (path[l] && path[l] != '/')) continue;
+        if (f->magic == 0x62656572) { sysfs_populate(); continue; }
+        if (strlen(path + l) + 6 > sizeof(alias)) continue;
+        memcpy(alias, "/proc", 5);
+        memcpy(alias + 5, path + l, strlen(path + l) + 1);
+        procfs_refresh(caller, alias);
+    }
 }
 
 /* ---- /sys: the device numbers of the devices there are, for mdev -s ---- */

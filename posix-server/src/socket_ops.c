@@ -9,12 +9,11 @@
 #include "posix.h"
 #include "socket.h"
 
-enum { EPIPE_ = 32, EMSGSIZE_ = 90, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, ENOBUFS = 105 };
+enum { EMSGSIZE_ = 90, ENOTSOCK = 88, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, ENOBUFS = 105 };
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
 #define UIO_MAXIOV 1024
-#define SIGPIPE 13
 
 /* The server serves one call at a time: one message, its bytes and its iovecs. */
 static sock_msg_t msg;
@@ -88,14 +87,17 @@ static long iov_copy(proc_t *p, uint64_t n, uint64_t skip, uint8_t *buf, uint64_
     return 0;
 }
 
-/* Wait for obj (fd_block), for at most timeo ns when it is not 0: then the call answers EAGAIN, or
- * the bytes it moved (SO_RCVTIMEO, SO_SNDTIMEO). */
+/* Wait for obj (fd_block), for at most timeo ns when it is not 0: then the call (made again by
+ * fd_io_timeout) answers the bytes it moved, or EAGAIN (SO_RCVTIMEO, SO_SNDTIMEO). */
 static long sock_wait(proc_t *p, void *obj, uint64_t timeo, uint64_t nr, uint64_t a[6])
 {
-    if (timeo && !p->wake_at) {
-        sleep_arm(p, read_cntvct() + timeo / 1000000000ULL * read_cntfrq() + timeo % 1000000000ULL * read_cntfrq() / 1000000000ULL);
-        p->io_timeout = -EAGAIN;
+    if (timeo && fd_io_expired()) {
+        long done = (long)p->io_done;
+        p->io_done = 0;
+        return done ? done : -EAGAIN;
     }
+    if (timeo && !p->wake_at)
+        sleep_arm(p, read_cntvct() + timeo / 1000000000ULL * read_cntfrq() + timeo % 1000000000ULL * read_cntfrq() / 1000000000ULL);
     return fd_block(p, obj, nr, a);
 }
 
@@ -206,8 +208,7 @@ static long do_send(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], uint64_t n
         if (r < 0) {
             p->io_done = 0;
             if (done) return (long)done;
-            if (r == -EPIPE_ && s->type == SOCK_STREAM && !(flags & MSG_NOSIGNAL)) sig_send(p, SIGPIPE, 0, p->tgid);
-            return r;
+            return s->type == SOCK_STREAM && !(flags & MSG_NOSIGNAL) ? fd_epipe(p, r) : r;
         }
         done += (uint64_t)r;
         msg.nfds = 0;

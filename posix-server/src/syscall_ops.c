@@ -1,5 +1,7 @@
 /* The Linux syscalls a process makes, served for it (arguments already unpacked). */
 #include "posix.h"
+#include "epoll.h"
+#define NS_PER_S 1000000000ULL
 
 proc_t procs[MAX_PROCS];
 static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
@@ -15,6 +17,13 @@ void sleep_arm(proc_t *p, uint64_t at)
     p->wake_at = at;
     sleepers++;
     if (!sleep_next || at < sleep_next) sleep_next = at;
+}
+
+void sleep_disarm(proc_t *p)
+{
+    if (!p->wake_at) return;
+    p->wake_at = 0;
+    sleepers--;
 }
 
 proc_t *proc_by_pid(int pid)
@@ -76,6 +85,8 @@ static long sys_mmap(proc_t *p, uint64_t addr, uint64_t len, uint64_t prot, uint
     uint32_t acc = f->flags & O_ACCMODE;
     if (acc == O_WRONLY) return -EACCES;
     if (vflags && (prot & PROT_WRITE) && (acc != O_RDWR || (f->flags & O_APPEND))) return -EACCES;
+    if (vflags && (prot & PROT_WRITE) && (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) return -EPERM;
+    if ((prot & PROT_EXEC) && (vfs_mounts[f->mnt].flags & MNT_NOEXEC)) return -EPERM;
     if (off + len < off) return -75;  /* EOVERFLOW */
     return mm_map(p, at, len, (uint32_t)prot & 7, vflags, n, off);
 }
@@ -85,6 +96,7 @@ static uint64_t ns_now(void) { return time_ns(); }
 
 static long sys_clock_gettime(proc_t *p, uint64_t clk, uint64_t tsp)
 {
+    if (is_cpu_clock_id((int32_t)clk)) return cpu_clock_gettime(p, (int32_t)clk, tsp);
     if (clk > 11) return -EINVAL;
     uint64_t ns = ns_now();
     if (clk == 0 || clk == 8 || clk == 11) ns += 1764000000ULL * 1000000000ULL; /* REALTIME: an epoch offset */
@@ -133,6 +145,7 @@ static long sys_rt_sigaction(proc_t *p, uint64_t sig, uint64_t act, uint64_t old
     if (sig < 1 || sig > 64 || size != 8 || ((sig == 9 || sig == 19) && act)) return -EINVAL;
     if (old && copy_out(p, old, p->grp->sigactions[sig - 1], 32)) return -EFAULT;
     if (act && copy_in(p, p->grp->sigactions[sig - 1], act, 32)) return -EFAULT;
+    if (act) sig_action_changed(p->grp, (int)sig);
     return 0;
 }
 
@@ -182,6 +195,7 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     case LINUX_SYS_clock_gettime: return sys_clock_gettime(p, a[0], a[1]);
     case LINUX_SYS_clock_getres: {
         uint64_t ts[2] = { 0, 1 };
+        if (is_cpu_clock_id((int32_t)a[0])) return cpu_clock_getres(p, (int32_t)a[0], a[1]);
         if (a[0] > 11) return -EINVAL;
         return a[1] ? copy_out(p, a[1], ts, 16) : 0;
     }
@@ -213,14 +227,14 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     case LINUX_SYS_rt_sigprocmask: return sys_rt_sigprocmask(p, a[0], a[1], a[2], a[3]);
     case LINUX_SYS_clone: return proc_clone(p, a);
     case LINUX_SYS_execve: return proc_execve(p, a[0], a[1], a[2]);
-    case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2]);
+    case LINUX_SYS_wait4: return proc_wait4(p, (int64_t)a[0], a[1], a[2], a[3]);
     case LINUX_SYS_kill: return proc_kill(p, (int64_t)a[0], a[1]);
     case LINUX_SYS_rt_sigreturn: return sig_return(p, sp_at_syscall);
     case LINUX_SYS_sigaltstack: return sig_altstack(p, a[0], a[1], sp_at_syscall);
-    case LINUX_SYS_rt_sigpending: {
-        if (a[1] != 8) return -EINVAL;
-        uint64_t s = p->pending & p->sigmask;
-        return copy_out(p, a[0], &s, 8);
+    case LINUX_SYS_rt_sigpending: {  /* the blocked ones of the thread's and the process's pending signals */
+        if (a[1] > 8) return -EINVAL;
+        uint64_t s = sig_pending_set(p) & p->sigmask;
+        return copy_out(p, a[0], &s, a[1]);
     }
     case LINUX_SYS_rt_sigsuspend: {
         uint64_t m;
@@ -233,34 +247,24 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
         p->state = P_PAUSE;
         return SYSCALL_NO_REPLY;
     }
-    case LINUX_SYS_rt_sigtimedwait: {
-        uint64_t set;
+    case LINUX_SYS_rt_sigtimedwait: {  /* (set, info, timeout, size): the timeout is checked first, as Linux */
+        uint64_t set, ts[2] = { 1, 0 };
         if (a[3] != 8) return -EINVAL;
         if (copy_in(p, &set, a[0], 8)) return -EFAULT;
-        uint64_t ready = p->pending & set;
-        if (ready) {
-            int sig = __builtin_ctzl(ready) + 1;
-            p->pending &= ~(1UL << (sig - 1));
-            sig_info_t info = p->sinfo[sig - 1];
-            timer_dequeued(p, sig, &info);
-            int32_t si[32];
-            sig_fill_info(si, sig, &info);
-            if (a[1] && copy_out(p, a[1], si, 128)) return -EFAULT;
-            return sig;
-        }
+        if (a[2] && copy_in(p, ts, a[2], 16)) return -EFAULT;
+        if (ts[1] >= 1000000000ULL || (int64_t)ts[0] < 0) return -EINVAL;
+        long sig = sig_wait_take(p, set, a[1]);
+        if (sig) return sig;
+        if (!ts[0] && !ts[1]) return -EAGAIN;
         p->wait_set = set;
         p->wait_status = a[1];
-        if (a[2]) {
-            long r = sys_nanosleep(p, a[2], 0);
-            if (r != SYSCALL_NO_REPLY) return r;
-            uint64_t ts[2];
-            copy_in(p, ts, a[2], 16);
-            if (!ts[0] && !ts[1]) { p->state = P_RUN; p->wake_at = 0; sleepers--; return -EAGAIN; }
-        }
+        if (a[2] && sys_nanosleep(p, a[2], 0) != SYSCALL_NO_REPLY) return -EFAULT;
         p->state = P_SIGWAIT;
         return SYSCALL_NO_REPLY;
     }
     case LINUX_SYS_tkill: return proc_tgkill(p, -1, (int64_t)a[0], a[1]);
+    case LINUX_SYS_rt_sigqueueinfo: return sig_queueinfo(p, -1, (int32_t)a[0], (int32_t)a[1], a[2]);
+    case LINUX_SYS_rt_tgsigqueueinfo: return sig_queueinfo(p, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2], a[3]);
     case LINUX_SYS_tgkill: return (int64_t)a[0] <= 0 ? -EINVAL : proc_tgkill(p, (int64_t)a[0], (int64_t)a[1], a[2]);
     case LINUX_SYS_reboot:
         if (a[0] != 0xfee1dead || (a[1] != 672274793 && a[1] != 85072278 && a[1] != 369367448 && a[1] != 537993216))
@@ -274,6 +278,10 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     r = ident_syscall(p, nr, a, &handled);
     if (handled) return r;
     r = fd_syscall(p, nr, a, &handled);
+    if (handled) return r;
+    r = epoll_syscall(p, nr, a, &handled);
+    if (handled) return r;
+    r = cputime_syscall(p, nr, a, &handled);
     if (handled) return r;
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;
@@ -302,21 +310,27 @@ void posix_timer_tick(void)
             p->wake_at = 0;
             sleepers--;
             long r = p->state == P_SIGWAIT ? -EAGAIN : p->state == P_FUTEX ? -110 /* ETIMEDOUT */ :
-                     p->state == P_POLL ? fd_poll_timeout(p) :
-                     p->state == P_IO && p->io_done ? (long)p->io_done : p->state == P_IO ? p->io_timeout : 0;
-            if (p->state == P_IO) { p->io_done = 0; fd_wait_cancel(p, 0); }
+                     p->state == P_POLL ? fd_poll_timeout(p) : p->state == P_IO ? fd_io_timeout(p) : 0;
+            if (r == SYSCALL_NO_REPLY) continue;  /* it waits again */
             p->state = P_RUN;
             proc_reply(p, r);
         }
     }
     timers_fire();
+    timerfd_expire(time_ns());
+    cputime_check();
 }
 
 /* The earliest cntvct deadline (0: none); it may be early (see sleep_next), never late. */
 uint64_t posix_next_deadline(void)
 {
-    uint64_t d = sleepers ? sleep_next : 0, t = timers_next();
+    uint64_t d = sleepers ? sleep_next : 0, t = timers_next(), c = cputime_at, tfd = timerfd_next();
     if (!sleepers) sleep_next = 0;
     if (t && (!d || t < d)) d = t;
+    if (c && (!d || c < d)) d = c;
+    if (tfd) {  /* ns to cntvct, rounded up: never early */
+        uint64_t f = read_cntfrq(), v = tfd / NS_PER_S * f + (tfd % NS_PER_S * f + NS_PER_S - 1) / NS_PER_S;
+        if (!d || v < d) d = v;
+    }
     return d;
 }

@@ -6,8 +6,10 @@
  *
  * As on Linux, a timer that expired is not armed again until its signal is taken (dequeued):
  * timer_dequeued moves it on by whole intervals past now, and for a POSIX timer the intervals it
- * missed are its overrun (si_overrun, timer_getoverrun). ITIMER_VIRTUAL and ITIMER_PROF, and POSIX
- * timers on the CPU-time clocks, keep what they are set to but never expire: CPU time is not counted.
+ * missed are its overrun (si_overrun, timer_getoverrun).
+ *
+ * ITIMER_VIRTUAL, ITIMER_PROF and POSIX timers on CPU clocks expire in CPU time (cputime_ops.c):
+ * their expiry is in ns of their clock, looked at when cputime_check says.
  */
 #include "posix.h"
 
@@ -31,11 +33,13 @@ typedef struct ktimer {
     uint64_t expires;       /* ns of the next expiry (CPU clocks: the value set); 0: disarmed */
     uint64_t interval;      /* ns; 0: one shot */
     int queued;             /* expired, its signal not taken yet: not armed meanwhile */
-    proc_t *pend_on;        /* the thread its signal was pended on */
+    uint32_t uid;           /* a POSIX timer: the user its queued signal is charged to (sig_charge) */
     int64_t overrun;        /* expiries missed since its last signal was taken */
     int64_t overrun_last;   /* timer_getoverrun: those of the last signal taken */
     uint64_t serial;        /* new at each timer_settime: a signal from before does not re-arm it */
     uint64_t first_serial;  /* the serial when it was created: older signals are another timer's */
+    proc_t *cpu_of;         /* a CPU clock's process (leader) or thread, */
+    int cpu_pid, cpu_thread, cpu_which;  /* its pid, whether a thread's, which (cpu_sample) */
 } ktimer_t;
 
 static ktimer_t timers[MAX_TIMERS];
@@ -49,7 +53,7 @@ uint64_t time_ns(void)
     return t / f * NS + t % f * NS / f;
 }
 
-static int is_cpu_clock(int clk) { return clk == 2 || clk == 3; }
+static int is_cpu_clock(int clk) { return clk == 2 || clk == 3 || clk < 0; }
 static int armed(const ktimer_t *t)
 {
     return t->owner && t->expires && !t->queued && t->notify != SIGEV_NONE && !is_cpu_clock(t->clock);
@@ -81,6 +85,15 @@ uint64_t timers_next(void)
     return next_ns / NS * f + (next_ns % NS * f + NS - 1) / NS;
 }
 
+/* A CPU timer's clock still has its process or thread; its time now (ns). */
+static int cpu_live(const ktimer_t *t)
+{
+    proc_t *c = t->cpu_of;
+    if (!c || c->pid != t->cpu_pid || c->state == P_FREE || c->state == P_ZOMBIE) return 0;
+    return !t->cpu_thread || live_thread(c);
+}
+static uint64_t cpu_now(const ktimer_t *t) { return cpu_live(t) ? cpu_sample(t->cpu_of, t->cpu_thread, t->cpu_which) : 0; }
+
 /* Move t's expiry past now by whole intervals; returns how many. */
 static uint64_t forward(ktimer_t *t, uint64_t now)
 {
@@ -96,30 +109,28 @@ static void expire(ktimer_t *t, uint64_t now)
     int slot = (int)(t - timers);
     t->queued = 1;
     if (slot < MAX_PROCS) {  /* ITIMER_REAL: SIGALRM to the process, SI_KERNEL as Linux's kill_pid_info */
-        proc_t *target = signal_target(t->owner, SIGALRM);
         sig_info_t si = { .code = SI_KERNEL };
-        if (target) sig_send_info(target, SIGALRM, &si);
+        sig_send_group(t->owner, SIGALRM, &si);
         return;  /* dropped (ignored, or one already pending): re-armed only when a SIGALRM is taken */
     }
-    proc_t *target = t->notify == SIGEV_THREAD_ID ? t->thread : signal_target(t->owner, t->signo);
-    if (!target || !live_thread(target) || target->grp != t->owner || (t->thread && target->pid != t->tid)) return;  /* its thread is gone: it stays expired */
-    proc_t *q = t->pend_on;
-    uint64_t bit = 1UL << (t->signo - 1);
-    if (q && q->grp == t->owner && live_thread(q) && (q->pending & bit) && q->sinfo[t->signo - 1].timer == slot + 1 &&
-        q->sinfo[t->signo - 1].serial >= t->first_serial) {
-        /* its signal from before a timer_settime is still pending: that one counts this expiry */
-        q->sinfo[t->signo - 1].b++;
-        q->sinfo[t->signo - 1].serial = t->serial;
+    int to_thread = t->notify == SIGEV_THREAD_ID;
+    proc_t *target = to_thread ? t->thread : t->owner;
+    if (to_thread && (!live_thread(target) || target->grp != t->owner || target->pid != t->tid)) return;  /* its thread is gone: it stays expired */
+    sig_info_t *q = sig_queued_timer(target, t->signo, slot + 1, t->first_serial);
+    if (q) {
+        /* its signal (maybe from before a timer_settime) is still queued: that one counts this expiry */
+        q->b++;
+        q->serial = t->serial;
         return;
     }
     sig_info_t si = { .code = SI_TIMER, .a = t->id, .b = 0, .c = t->value, .timer = slot + 1, .serial = t->serial };
-    t->pend_on = target;
-    if (sig_send_info(target, t->signo, &si)) return;
-    /* ignored (or merged with a pending one of another sender): as Linux, the timer goes on */
+    if (to_thread ? sig_send_info(target, t->signo, &si) : sig_send_group(target, t->signo, &si)) return;
+    /* ignored: as Linux, the timer goes on */
     if (!t->owner || t->serial != si.serial) return;
     if (t->interval) {
         t->queued = 0;
         t->overrun += (int64_t)forward(t, now);
+        if (is_cpu_clock(t->clock)) cputime_arm(t->expires - now);
     } else {
         t->queued = 0;
         t->expires = 0;
@@ -132,6 +143,20 @@ void timers_fire(void)
     for (int i = 0; i < MAX_TIMERS; i++)
         if (armed(&timers[i]) && timers[i].expires <= now) expire(&timers[i], now);
     dirty = 1;
+}
+
+/* The POSIX timers on CPU clocks that are due expire; the others are looked at again in time. */
+void cpu_timers_check(void)
+{
+    for (int i = MAX_PROCS; i < MAX_TIMERS; i++) {
+        ktimer_t *t = &timers[i];
+        if (!t->owner || !is_cpu_clock(t->clock) || !t->expires || t->queued || !cpu_live(t)) continue;
+        uint64_t now = cpu_now(t);
+        if (t->expires > now) { cputime_arm(t->expires - now); continue; }
+        if (t->notify == SIGEV_NONE) { if (t->interval) forward(t, now); else t->expires = 0; }
+        else expire(t, now);
+        if (t->expires && !t->queued) cputime_arm(t->expires > now ? t->expires - now : 0);
+    }
 }
 
 void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
@@ -151,9 +176,11 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
     ktimer_t *pt = &timers[si->timer - 1];
     if (pt->owner != g || pt->serial != si->serial || !pt->queued) return;
     pt->queued = 0;
-    pt->pend_on = 0;
+    if (is_cpu_clock(pt->clock) && !cpu_live(pt)) return;  /* its clock's process or thread is gone */
     if (pt->interval) {
+        if (is_cpu_clock(pt->clock)) now = cpu_now(pt);
         pt->overrun += (int64_t)forward(pt, now) - 1;
+        if (is_cpu_clock(pt->clock)) cputime_arm(pt->expires - now);
         pt->overrun_last = pt->overrun;
         pt->overrun = 0;
         int64_t o = (int64_t)si->b + pt->overrun_last;
@@ -166,6 +193,11 @@ void timer_dequeued(proc_t *t, int sig, sig_info_t *si)
 
 static void timer_free(ktimer_t *t)
 {
+    int slot = (int)(t - timers);
+    if (slot >= MAX_PROCS && t->owner) {  /* a POSIX timer: its signal's charge (sig_charge) */
+        proc_t *to = t->notify == SIGEV_THREAD_ID && live_thread(t->thread) ? t->thread : t->owner;
+        sig_timer_deleted(to, t->notify == SIGEV_NONE ? 0 : t->signo, slot + 1, t->first_serial, t->uid);
+    }
     memset(t, 0, sizeof(*t));
     dirty = 1;
 }
@@ -188,9 +220,14 @@ void timers_exit(proc_t *g)
 /* which's value and interval in ns (value: the time left) */
 static void itimer_get(proc_t *g, int which, uint64_t *value, uint64_t *interval)
 {
-    if (which != ITIMER_REAL) {
-        *value = g->cpu_itimer[which - 1][0];
+    if (which != ITIMER_REAL) {  /* Linux's get_cpu_itimer: the CPU time left; a tick when overdue */
+        uint64_t exp = g->cpu_itimer[which - 1][0];
         *interval = g->cpu_itimer[which - 1][1];
+        *value = 0;
+        if (exp) {
+            uint64_t now = cpu_sample(g, 0, which == 1 ? 1 : 0);
+            *value = exp < now ? NS / 250 : exp - now;
+        }
         return;
     }
     ktimer_t *it = &timers[g - procs];
@@ -226,9 +263,11 @@ static long sys_setitimer(proc_t *p, int which, uint64_t unew, uint64_t uold)
     proc_t *g = p->grp;
     uint64_t ov, oi, value = tv_ns(&nv[2], 1000), interval = tv_ns(&nv[0], 1000);
     itimer_get(g, which, &ov, &oi);
-    if (which != ITIMER_REAL) {  /* kept, never expire */
-        g->cpu_itimer[which - 1][0] = value;
+    if (which != ITIMER_REAL) {  /* Linux's set_cpu_itimer: a tick later than asked, in CPU time */
+        uint64_t now = cpu_sample(g, 0, which == 1 ? 1 : 0);
+        g->cpu_itimer[which - 1][0] = value ? add_sat(now, add_sat(value, NS / 250)) : 0;
         g->cpu_itimer[which - 1][1] = interval;
+        if (value) cputime_arm(value + NS / 250);
     } else {
         ktimer_t *it = &timers[g - procs];
         timer_free(it);
@@ -268,7 +307,7 @@ static long sys_timer_create(proc_t *p, int64_t clk, uint64_t usev, uint64_t uid
     ktimer_t *t = 0;
     for (int i = MAX_PROCS; i < MAX_TIMERS && !t; i++)
         if (!timers[i].owner) t = &timers[i];
-    if (!t) return -EAGAIN;
+    if (!t || (uint64_t)sig_queue_count(g->uid) >= g->rlim[11][0]) return -EAGAIN;  /* its signal's place: see below */
     memset(t, 0, sizeof(*t));
     int id = g->next_timer_id;
     g->next_timer_id = (id + 1) & 0x7fffffff;  /* used even if the rest fails, as on Linux */
@@ -293,10 +332,17 @@ static long sys_timer_create(proc_t *p, int64_t clk, uint64_t usev, uint64_t uid
     }
     int32_t out = id;
     if (copy_out(p, uid, &out, 4)) { memset(t, 0, sizeof(*t)); return -EFAULT; }
-    /* the clock's own checks come last, as Linux's kc->timer_create: another process's or thread's
-     * CPU clock (a negative id) is not served; the alarm clocks need CAP_WAKE_ALARM */
-    if (clk < 0) { memset(t, 0, sizeof(*t)); return -EINVAL; }
+    /* the clock's own checks come last, as Linux's kc->timer_create: a CPU clock must name a process
+     * or a thread of the caller's (pid_for_clock); the alarm clocks need CAP_WAKE_ALARM */
+    if (is_cpu_clock((int)clk)) {
+        t->cpu_of = cpu_clock_target(p, clk, 0, &t->cpu_thread, &t->cpu_which);
+        if (!t->cpu_of) { memset(t, 0, sizeof(*t)); return -EINVAL; }
+        t->cpu_pid = t->cpu_of->pid;
+    }
     if ((clk == 8 || clk == 9) && g->euid) { memset(t, 0, sizeof(*t)); return -EPERM; }
+    /* as Linux, a timer's queued signal is allocated (and counted) now */
+    if (sig_charge(p)) { memset(t, 0, sizeof(*t)); return -EAGAIN; }
+    t->uid = g->uid;
     t->owner = g;
     t->id = id;
     t->clock = (int)clk;
@@ -311,7 +357,14 @@ static void timer_get(ktimer_t *t, int64_t out[4])
     if (!t->expires) return;
     out[0] = (int64_t)(t->interval / NS);
     out[1] = (int64_t)(t->interval % NS);
-    if (is_cpu_clock(t->clock)) { out[2] = (int64_t)(t->expires / NS); out[3] = (int64_t)(t->expires % NS); return; }
+    if (t->queued && !t->interval && is_cpu_clock(t->clock)) return;  /* a one-shot timer that expired */
+    if (is_cpu_clock(t->clock)) {  /* the CPU time left; 1 ns when due (Linux's posix_cpu_timer_get) */
+        uint64_t now = cpu_now(t);
+        if (now >= t->expires) { out[3] = 1; return; }
+        out[2] = (int64_t)((t->expires - now) / NS);
+        out[3] = (int64_t)((t->expires - now) % NS);
+        return;
+    }
     int none = t->notify == SIGEV_NONE;
     if (t->queued && !t->interval) return;  /* a one-shot timer that expired */
     uint64_t now = time_ns(), exp = t->expires;
@@ -339,8 +392,13 @@ static long sys_timer_settime(proc_t *p, int64_t id, uint64_t flags, uint64_t un
     uint64_t value = tv_ns(&nv[2], 1);
     if (value) {
         t->interval = tv_ns(&nv[0], 1);
-        if (is_cpu_clock(t->clock)) t->expires = value;
-        else if (flags & TIMER_ABSTIME) {
+        if (is_cpu_clock(t->clock)) {
+            uint64_t now = cpu_now(t);
+            t->expires = flags & TIMER_ABSTIME ? value : add_sat(now, value);
+            if (t->expires > now) cputime_arm(t->expires - now);
+            else if (t->notify == SIGEV_NONE) cputime_arm(0);
+            else if (cpu_live(t)) expire(t, now);  /* due already: it fires now, as Linux's posix_cpu_timer_set */
+        } else if (flags & TIMER_ABSTIME) {
             int rt = t->clock == 0 || t->clock == 8 || t->clock == 11;  /* REALTIME, REALTIME_ALARM, TAI */
             t->expires = !rt ? value : value > REALTIME_OFFSET_NS ? value - REALTIME_OFFSET_NS : 1;
         } else t->expires = add_sat(time_ns(), value);

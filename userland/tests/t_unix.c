@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/select.h>
@@ -892,6 +893,41 @@ static void t_sigpipe_kinds(void)
     close(sv[0]);
 }
 
+static void t_epoll(void)
+{
+    int sv[2];
+    char buf[8];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.fd = sv[1] }, out;
+    CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev) == 0, "epoll_ctl ADD of a socket");
+    CHECK(epoll_wait(ep, &out, 1, 0) == 0, "epoll: nothing yet");
+    pid_t c = fork();
+    if (c == 0) { pause_ms(30); write(sv[0], "e", 1); _exit(0); }
+    CHECK(epoll_wait(ep, &out, 1, 5000) == 1 && out.data.fd == sv[1] && (out.events & EPOLLIN), "epoll_wait wakes when a child writes");
+    CHECK(epoll_wait(ep, &out, 1, 0) == 0, "edge-triggered: once");
+    waitpid(c, 0, 0);
+    CHECK(read(sv[1], buf, 1) == 1, "the byte is there");
+    close(ep);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void t_mount_busy(void)
+{
+    struct sockaddr_un sa;
+    mkdir("/tmp/t_unix.mnt", 0755);
+    CHECK(mount("tmpfs", "/tmp/t_unix.mnt", "tmpfs", 0, 0) == 0, "mount a tmpfs");
+    int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+    socklen_t la = mkaddr(&sa, "/tmp/t_unix.mnt/s");
+    CHECK(bind(s, (struct sockaddr *)&sa, la) == 0, "bind a socket in it");
+    unlink("/tmp/t_unix.mnt/s");
+    CHECK_ERR(umount("/tmp/t_unix.mnt"), EBUSY, "umount while a socket holds a name there: EBUSY");
+    close(s);
+    CHECK(umount("/tmp/t_unix.mnt") == 0, "umount once it is closed");
+    rmdir("/tmp/t_unix.mnt");
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_DFL);
@@ -907,5 +943,7 @@ int main(void)
     t_edges();
     t_poll_order();
     t_sigpipe_kinds();
+    t_epoll();
+    t_mount_busy();
     return check_failed;
 }

@@ -68,6 +68,7 @@ typedef struct sock {
     int named;                     /* bound by bind or autobind (an accepted socket has its listener's
                                       name without owning it) */
     vnode_t *node;                 /* bound to a path: its node (a reference) */
+    int mnt;                       /* and the mount it was reached through (counted as a user there) */
     sock_cred_t cred;              /* listening: the listener's SO_PEERCRED for the clients */
     sock_cred_t peer_cred;         /* SO_PEERCRED: the peer's at connect/socketpair time */
     int has_peer_cred;

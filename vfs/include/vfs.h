@@ -52,9 +52,12 @@ typedef struct vnode {
     const uint8_t *ro_data;        /* regular files from the boot image: contents until first write */
     void *pages;                   /* regular files: written contents, a table of frames (file.c) */
     uint64_t npages;
-    char *link;                    /* symlinks */
+    char *link;                    /* symlinks: the target; memfd files: their name */
+    uint32_t seals;                /* memfd files: F_SEAL_* */
+    uint8_t memfd;                 /* made by memfd_create */
     int refs;                      /* open files, cwds and directory entries holding it */
-    uint32_t fs;                   /* the file system it belongs to: its index in vfs_mounts */
+    uint32_t fs;                   /* the file system it belongs to: its index in vfs_fss */
+    uint16_t covered, mroots;      /* mounts on it, mounts showing it as their root (mount.c) */
     struct pipe *fifo;             /* FIFOs: the pipe while the FIFO is open */
     struct vlock *locks;           /* record locks and flock locks (lock.c); waiters wait on &locks */
     struct sock *sock;             /* sockets (S_IFSOCK): the socket bound to this name, or 0 */
@@ -74,6 +77,19 @@ typedef struct pipe {
                                       waits until the other side's count moves) */
 } pipe_t;
 
+struct file;
+/*
+ * Files of objects that live outside the namespace (eventfd, timerfd, epoll: epoll/): their own
+ * operations. Their node is the shared anonymous inode (vfs_anon_inode), as Linux's anon_inode.
+ */
+typedef struct file_ops {
+    const char *name;              /* "[eventfd]": /proc/<pid>/fd shows "anon_inode:[eventfd]" */
+    long (*read)(struct file *f, void *buf, uint64_t len);     /* VFS_WOULD_BLOCK to wait */
+    long (*write)(struct file *f, const void *buf, uint64_t len);
+    int (*poll)(struct file *f, int events);
+    void (*release)(struct file *f);                           /* the last reference went */
+} file_ops_t;
+
 typedef struct file {
     vnode_t *node;                 /* 0 for pipes; the FIFO's node for a FIFO */
     pipe_t *pipe;                  /* pipes and FIFOs */
@@ -84,11 +100,18 @@ typedef struct file {
     struct tty *tty;               /* terminals: the tty (tty.h) */
     int master;                    /* a pty master (/dev/ptmx) */
     struct sock *sock;             /* sockets (socket.h) */
+    const file_ops_t *ops;         /* anon-inode files: their operations and object */
+    void *priv;
+    int watched;                   /* epoll entries naming this file (epoll_file_gone on release) */
+    int mnt;                       /* the mount it was opened through (counted in its users) */
 } file_t;
+file_t *file_new_anon(const file_ops_t *ops, void *priv, uint32_t flags);  /* one reference; 0: no memory */
 
 /* events and waiting */
 void vfs_event(void *obj);                    /* implemented by the caller: wake whoever waits on obj */
 void *vfs_wait_object(file_t *f);             /* what a blocked call on f waits for */
+uint32_t vfs_event_gen(void *obj);            /* implemented by the caller: changes whenever obj has an event */
+void epoll_file_gone(file_t *f);              /* epoll/: f is released; its entries go */
 
 void vfs_init(const uint8_t *cpio, uint64_t size);
 vnode_t *vfs_root(void);
@@ -98,7 +121,13 @@ uint64_t vfs_now(void);
  * Whose call the VFS serves: the permission checks use it, and new nodes belong to it. The caller
  * sets it for the duration of a process's call; 0 is the server itself (no checks, new nodes root's).
  */
-typedef struct vfs_cred { uint32_t uid, gid; int ngroups; const uint32_t *groups; } vfs_cred_t;
+typedef struct vfs_cred {
+    uint32_t uid, gid;
+    int ngroups;
+    const uint32_t *groups;
+    vnode_t *cwd;                  /* the caller's cwd and the mount it was reached through: a relative */
+    int cwd_mnt;                   /* path from cwd starts in that mount */
+} vfs_cred_t;
 extern const vfs_cred_t *vfs_cred;
 #define MAY_EXEC 1
 #define MAY_WRITE 2
@@ -123,23 +152,72 @@ long vfs_node_path(vnode_t *n, char *buf, uint64_t size);  /* an absolute path n
 void vfs_set_link(vnode_t *n, const char *target);           /* a symlink's new target, in place */
 
 /*
- * Mounted file systems: each vnode belongs to one (vnode.fs); a mount's root is the directory it is
- * mounted on. The boot mounts (rootfs on /, devtmpfs /dev, proc /proc, sysfs /sys, tmpfs /tmp) stay;
- * tmpfs can be mounted on an empty directory and unmounted again. rename and link between two file
- * systems are EXDEV.
+ * File systems and mounts, as Linux's superblocks and mounts. Each vnode belongs to one file system
+ * (vnode.fs, an index of vfs_fss: st_dev, statfs). A mount shows a tree of a file system (its root,
+ * any directory of it, or a file for a bind mount of a file) on a node of its parent mount; a walk
+ * that reaches the covered node goes on at the root of the topmost mount there. The boot file systems
+ * (rootfs on /, devtmpfs /dev, proc /proc, sysfs /sys, tmpfs /tmp, devpts /dev/pts) are subtrees of
+ * the first tree mounted on their own directory; they are never unmounted. proc, sysfs and devtmpfs
+ * mounted elsewhere show the boot instance's tree (the same contents, as on Linux in one pid
+ * namespace); tmpfs and devpts get a new, empty file system. rename and link between two mounts are
+ * EXDEV.
  */
-#define VFS_MAX_MOUNTS 16
-typedef struct vfs_mount {
-    vnode_t *root;                 /* 0: a free slot */
-    char source[32], type[16];
+#define VFS_MAX_FS 64
+typedef struct vfs_fs {
+    vnode_t *root;                 /* its root directory; 0: a free slot */
+    char type[16];
     uint64_t magic;                /* statfs f_type */
-    uint32_t flags;                /* statfs f_flags (ST_*) */
-    int boot;                      /* one of the boot mounts: never unmounted */
+    int rdonly;                    /* read-only as a whole (MS_REMOUNT|MS_RDONLY without MS_BIND) */
+    int boot;                      /* one of the boot file systems */
+    int mounts;                    /* mounts showing it; a tmpfs goes with its last one */
+} vfs_fs_t;
+extern vfs_fs_t vfs_fss[VFS_MAX_FS];
+
+#define VFS_MAX_MOUNTS 128
+#define MNT_RDONLY 1               /* mount flags as statfs's f_flags (ST_*) */
+#define MNT_NOSUID 2
+#define MNT_NODEV 4
+#define MNT_NOEXEC 8
+#define MNT_NOATIME 0x400
+#define MNT_NODIRATIME 0x800
+#define MNT_RELATIME 0x1000
+typedef struct vfs_mount {
+    vnode_t *root;                 /* the tree it shows; 0: a free slot */
+    vnode_t *point;                /* the node it covers in its parent mount ("/": the root itself) */
+    int parent;                    /* its parent mount's index; -1 for "/" and for a detached mount */
+    char source[32];               /* what mount(2) was given (a bind: its source mount's) */
+    int id;                        /* mount id (mountinfo, statx) */
+    uint32_t fs;                   /* index in vfs_fss */
+    uint32_t flags;                /* MNT_* */
+    uint32_t group;                /* peer group ("shared:N"), 0: not shared */
+    uint32_t master;               /* the peer group it receives from ("master:N"), 0: none */
+    int unbindable;
+    int users;                     /* open files and cwds reached through it */
+    int writers;                   /* files open for writing through it (a remount read-only: EBUSY) */
+    int expiry;                    /* marked by umount2(MNT_EXPIRE), cleared by a use */
 } vfs_mount_t;
 extern vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
-long vfs_mount(vnode_t *dir, const char *source, const char *type, uint32_t flags);
-long vfs_umount(vnode_t *dir);
-long vfs_statfs(vnode_t *n, void *buf);       /* struct statfs, 120 bytes */
+extern int vfs_mount_slots;                   /* the slots used so far: vfs_mounts[0 .. vfs_mount_slots) */
+extern int vfs_alias_mounts;                  /* attached mounts of proc or sysfs elsewhere than /proc, /sys */
+/* The mount through which the last vfs_lookup or vfs_lookup_parent reached its node. */
+extern int vfs_lookup_mnt;
+/* mount(2) and umount2(2) with Linux's flags and errors; paths relative to cwd (the caller checks
+ * the privilege). type 0: none given. */
+long vfs_mount(vnode_t *cwd, const char *source, const char *target, const char *type, uint64_t flags);
+long vfs_umount(vnode_t *cwd, const char *target, uint64_t flags);
+long vfs_mount_path(int mnt, char *buf, uint64_t size);  /* where mount mnt is, as an absolute path; its length */
+long vfs_mount_root_path(int mnt, char *buf, uint64_t size); /* its root within its file system */
+/* getcwd of directory n reached through mount mnt: the path through that mount (with its NUL, or
+ * -ENOENT when removed, -ERANGE); through its own place when mnt is detached or does not show it. */
+long vfs_getcwd_at(vnode_t *n, int mnt, char *buf, uint64_t size);
+long vfs_writable(int mnt);                   /* 0, or -EROFS when mount mnt (or its fs) is read-only */
+void vfs_mount_use(int mnt, int delta);       /* count a cwd reached through mnt */
+void vfs_file_mount(file_t *f, int mnt);      /* open file f was reached through mnt: counted there */
+void vfs_file_unmount(file_t *f);             /* and is closed */
+/* The mount node n is best seen through: the newest showing the nearest directory above it that is a
+ * mount's root (a directory descriptor knows only its node). */
+int vfs_mount_of(vnode_t *n);
+long vfs_statfs(vnode_t *n, int mnt, void *buf);  /* struct statfs, 120 bytes */
 uint64_t vfs_dev(vnode_t *n);                 /* st_dev of n's file system */
 uint64_t tmpfs_used_pages(void);
 
@@ -154,6 +232,7 @@ long vnode_read(vnode_t *n, void *buf, uint64_t len, uint64_t off);
 long file_getdents(file_t *f, void *buf, uint64_t len);
 void vnode_stat(vnode_t *n, void *statbuf);   /* struct stat, 128 bytes */
 int file_poll(file_t *f, int events);         /* POLLIN 1, POLLOUT 4, POLLHUP 16, POLLERR 8 */
+int vfs_file_pollable(file_t *f);             /* f's readiness can change (epoll accepts it) */
 long pipe_create(file_t **r, file_t **w, uint32_t flags);
 long pipe_open(pipe_t *p, uint32_t flags, file_t **out);  /* another open file of a pipe (/proc/<pid>/fd/N) */
 /* The pipe ring as a bounded byte queue (pipes, and sockets' receive queues): len bytes from head.
@@ -175,6 +254,17 @@ void *vfs_frame_ptr(uint32_t f);              /* its contents */
 /* The frame holding page idx of regular file n, made if missing (the caller takes its own reference
  * if it keeps it); -ENXIO past the end of the file, -ENOMEM. */
 long vnode_frame(vnode_t *n, uint64_t idx, uint32_t *frame);
+/* The one inode of every anon-inode file (mode 0600, no type); a new reference. */
+vnode_t *vfs_anon_inode(void);
+/* memfd_create: an empty regular file in no directory, named name ("memfd:name" in /proc), open
+ * for reading and writing; sealing: F_ADD_SEALS is allowed (else the file is sealed with F_SEAL_SEAL). */
+#define F_SEAL_SEAL 1
+#define F_SEAL_SHRINK 2
+#define F_SEAL_GROW 4
+#define F_SEAL_WRITE 8
+#define F_SEAL_FUTURE_WRITE 16
+long vfs_memfd(const char *name, int sealing, file_t **out);
+long vfs_seals_allow_size(vnode_t *n, uint64_t size);  /* 0, or -EPERM if n's seals forbid that size */
 /* A regular file of size bytes in no directory (shared anonymous memory); one reference. */
 vnode_t *vnode_anon(uint64_t size);
 /* FIFOs: vfs_open of a FIFO makes f, counted as a reader and/or writer. If fifo_need_wait(f), an

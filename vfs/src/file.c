@@ -7,12 +7,25 @@
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
 
-enum { EBADF = 9, EAGAIN = 11, ENOMEM = 12, EISDIR = 21, EINVAL = 22, ENOTDIR = 20, ENOSPC = 28, ESPIPE = 29,
+enum { EPERM = 1, EBADF = 9, EAGAIN = 11, ENOMEM = 12, EISDIR = 21, EINVAL = 22, ENOTDIR = 20, ENOSPC = 28, ESPIPE = 29,
        EPIPE = 32, EFBIG = 27, ENXIO = 6 };
 #define PG 4096UL
 #define L1 512UL
 
 file_t *file_get(file_t *f) { f->refs++; return f; }
+
+file_t *file_new_anon(const file_ops_t *ops, void *priv, uint32_t flags)
+{
+    file_t *f = heap_alloc(sizeof(*f));
+    if (!f) return 0;
+    f->node = vfs_anon_inode();
+    f->ops = ops;
+    f->priv = priv;
+    f->flags = flags;
+    f->refs = 1;
+    vfs_file_mount(f, 0);  /* counted like every file with a node (on the root mount; it never goes) */
+    return f;
+}
 
 void file_put(file_t *f)
 {
@@ -20,6 +33,8 @@ void file_put(file_t *f)
         if (f->sock && f->sock->inflight) sock_gc();
         return;
     }
+    if (f->watched) epoll_file_gone(f);
+    if (f->ops) f->ops->release(f);
     if (f->pipe) {
         pipe_t *p = f->pipe;
         uint32_t acc = f->flags & O_ACCMODE;
@@ -34,7 +49,7 @@ void file_put(file_t *f)
     if (f->sock) sock_close(f->sock);
     if (f->node && f->node->locks) lock_release(f->node, (uint64_t)f);  /* its OFD and flock locks */
     if (f->tty) tty_close(f);
-    if (f->node) vnode_put(f->node);
+    if (f->node) { vfs_file_unmount(f); vnode_put(f->node); }
     heap_free(f, sizeof(*f));
 }
 
@@ -89,6 +104,12 @@ static long own_data(vnode_t *n)
         memcpy(pg, d + off, n->size - off < PG ? n->size - off : PG);
     }
     n->ro_data = 0;
+    return 0;
+}
+
+long vfs_seals_allow_size(vnode_t *n, uint64_t size)
+{
+    if ((size < n->size && (n->seals & F_SEAL_SHRINK)) || (size > n->size && (n->seals & F_SEAL_GROW))) return -EPERM;
     return 0;
 }
 
@@ -320,6 +341,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
 
 void *vfs_wait_object(file_t *f)
 {
+    if (f->ops) return f->priv;
     if (f->pipe) return f->pipe;
     if (f->sock) return f->sock;
     return f->tty;  /* terminals report events on their tty_t */
@@ -329,12 +351,13 @@ void *vfs_wait_object(file_t *f)
 long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
 {
     if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH)) return -EBADF;
+    if (f->ops) return off ? -ESPIPE : f->ops->read(f, buf, len);
     if (f->pipe) return off ? -ESPIPE : pipe_read(f, buf, len);
     if (f->sock) return off ? -ESPIPE : sock_read(f, buf, len);
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFDIR) return -EISDIR;
-    if (f->tty) return off ? -ESPIPE : tty_file_read(f, buf, len);
+    if (f->tty) return off ? -ESPIPE : tty_file_read(f, buf, len, 0);
     if (t == S_IFCHR) return dev_read(n, buf, len, (f->flags & O_NONBLOCK) != 0);
     long r = reg_read(n, buf, len, off ? *off : f->off);
     if (r > 0 && !off) f->off += (uint64_t)r;
@@ -344,6 +367,7 @@ long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
 long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
 {
     if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH)) return -EBADF;
+    if (f->ops) return off ? -ESPIPE : f->ops->write(f, buf, len);
     if (f->pipe) return off ? -ESPIPE : pipe_write(f, buf, len);
     if (f->sock) return off ? -ESPIPE : sock_write(f, buf, len);
     vnode_t *n = f->node;
@@ -352,6 +376,8 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
     if (t == S_IFCHR) return dev_write(n, buf, len);
     if (t != S_IFREG) return -EINVAL;
     uint64_t pos = off ? *off : (f->flags & O_APPEND) ? n->size : f->off;
+    if (n->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if (len && pos + len > n->size && vfs_seals_allow_size(n, pos + len)) return -EPERM;
     long r = reg_write(n, buf, len, pos);
     if (r > 0 && !off) f->off = pos + (uint64_t)r;
     return r;
@@ -359,6 +385,7 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
 
 long file_lseek(file_t *f, int64_t off, int whence)
 {
+    if (f->ops) return 0;  /* anon-inode files: Linux's noop_llseek */
     if (f->pipe || f->sock) return -ESPIPE;
     vnode_t *n = f->node;
     if (f->tty) return -ESPIPE;
@@ -431,9 +458,13 @@ void vnode_stat(vnode_t *n, void *statbuf)
     *(uint64_t *)(b + 104) = n->ctime / 1000000000ULL; *(uint64_t *)(b + 112) = n->ctime % 1000000000ULL;
 }
 
+/* Pipes, FIFOs, terminals and anon-inode files; not regular files, directories or other devices. */
+int vfs_file_pollable(file_t *f) { return f->ops || f->pipe || f->tty || f->sock; }
+
 int file_poll(file_t *f, int events)
 {
     int r = 0;
+    if (f->ops) return f->ops->poll(f, events);
     if (f->pipe) {
         pipe_t *p = f->pipe;
         uint32_t acc = f->flags & O_ACCMODE;

@@ -1,24 +1,17 @@
 /* The namespace: nodes, directories, path walking, and the boot image unpacked into tmpfs. */
-#include "vfs.h"
+#include "ns.h"
 #include "lib.h"
 #include "tty.h"
 
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
 
-#define TMPFS_MAGIC 0x01021994
-#define PROC_SUPER_MAGIC 0x9fa0
-#define SYSFS_MAGIC 0x62656572
-#define ST_VALID 0x20
-#define ST_RELATIME 0x1000
 enum { ENXIO = 6, ENODEV = 19, ENOMEM = 12, EPERM = 1, ENOENT = 2, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
-       ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16 };
+       ENOSPC = 28, ENAMETOOLONG = 36, ENOTEMPTY = 39, ELOOP = 40, EBUSY = 16, EROFS = 30 };
 
 static vnode_t *root;
 static uint64_t next_ino = 1;
-vfs_mount_t vfs_mounts[VFS_MAX_MOUNTS];
-
-static int is_mount_root(vnode_t *n) { return vfs_mounts[n->fs].root == n; }
+int vfs_lookup_mnt;
 
 uint64_t vfs_now(void)
 {
@@ -72,7 +65,7 @@ void vnode_put(vnode_t *n)
     heap_free(n, sizeof(*n));
 }
 
-static vnode_t *vnode_new(uint32_t mode)
+vnode_t *vnode_new(uint32_t mode)
 {
     vnode_t *n = heap_alloc(sizeof(vnode_t));
     n->mode = mode;
@@ -87,6 +80,28 @@ vnode_t *vnode_anon(uint64_t size)
     n->size = size;
     n->refs = 1;
     return n;
+}
+
+static char *str_dup(const char *s, uint64_t len);
+long vfs_memfd(const char *name, int sealing, file_t **out)
+{
+    vnode_t *n = vnode_anon(0);
+    uint64_t len = strlen(name);
+    n->mode = S_IFREG | 0777;  /* unlinked (nlink 0), as Linux's */
+    n->memfd = 1;
+    n->seals = sealing ? 0 : F_SEAL_SEAL;
+    n->link = str_dup(name, len);
+    long r = vfs_open_node(n, O_RDWR, out);
+    vnode_put(n);  /* the open file holds it now */
+    return r;
+}
+
+vnode_t *vfs_anon_inode(void)
+{
+    static vnode_t *anon;
+    if (!anon) { anon = vnode_new(0600); anon->refs = 1; anon->nlink = 1; }  /* kept for good */
+    vnode_ref(anon);
+    return anon;
 }
 
 static char *str_dup(const char *s, uint64_t len)
@@ -151,15 +166,31 @@ static void dir_remove(vnode_t *dir, dentry_t *d)
     vnode_put(n);
 }
 
+/* "..": out of the roots of the mounts it is at (into the nodes they cover), up, then down through
+ * the mounts on the parent. The root of the namespace is its own parent. */
+static vnode_t *dot_dot(int *mnt, vnode_t *cur)
+{
+    while (cur == vfs_mounts[*mnt].root && vfs_mounts[*mnt].parent >= 0) {
+        vfs_mount_t *m = &vfs_mounts[*mnt];
+        cur = m->point;
+        *mnt = m->parent;
+    }
+    if (cur == root || !cur->parent) return cur;
+    return mount_follow(mnt, cur->parent);
+}
+
 /*
- * Walk path from dir. With parent_only, stop before the last component and return it in name.
- * Symlinks are followed (the last one only if follow); more than 40 is ELOOP.
+ * Walk path from dir, seen through mount *mnt (it ends as the mount of the node found). With
+ * parent_only, stop before the last component and return it in name. Symlinks are followed (the
+ * last one only if follow); more than 40 is ELOOP. A node with mounts on it is the root of the
+ * topmost one.
  */
-static long walk(vnode_t *dir, const char *path, int follow, int parent_only, vnode_t **out, char *name, int *depth)
+static long walk(vnode_t *dir, int *mnt, const char *path, int follow, int parent_only, vnode_t **out, char *name, int *depth)
 {
     if (!*path) return -ENOENT;
     if (strlen(path) >= VFS_PATH_MAX) return -ENAMETOOLONG;
-    vnode_t *cur = *path == '/' ? root : dir;
+    vnode_t *cur = dir;
+    if (*path == '/') { *mnt = 0; cur = root; }  /* the process's root: a mount on it is not entered, as on Linux */
     const char *p = path;
     for (;;) {
         while (*p == '/') p++;
@@ -181,20 +212,23 @@ static long walk(vnode_t *dir, const char *path, int follow, int parent_only, vn
             return 0;
         }
         vnode_t *next;
+        int nmnt = *mnt;
         if (len == 1 && s[0] == '.') next = cur;
-        else if (len == 2 && s[0] == '.' && s[1] == '.') next = cur->parent ? cur->parent : cur;
+        else if (len == 2 && s[0] == '.' && s[1] == '.') next = dot_dot(&nmnt, cur);
         else {
             dentry_t *d = dir_find(cur, s, len);
             if (!d) return -ENOENT;
-            next = d->node;
+            next = mount_follow(&nmnt, d->node);
         }
         if ((next->mode & S_IFMT) == S_IFLNK && (!last || follow || trailing)) {
             if (++*depth > 40) return -ELOOP;
             vnode_t *target;
-            long r = walk(cur, next->link, 1, 0, &target, 0, depth);
+            nmnt = *mnt;
+            long r = walk(cur, &nmnt, next->link, 1, 0, &target, 0, depth);
             if (r) return r;
             next = target;
         }
+        *mnt = nmnt;
         if (last) {
             if (trailing && (next->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
             *out = next;
@@ -204,16 +238,29 @@ static long walk(vnode_t *dir, const char *path, int follow, int parent_only, vn
     }
 }
 
-long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out)
+/* The mount a walk from dir starts in: the caller's cwd's, or the one dir is best seen through. */
+static int start_mount(vnode_t *dir)
+{
+    return vfs_cred && vfs_cred->cwd == dir ? vfs_cred->cwd_mnt : vfs_mount_of(dir);
+}
+
+long ns_walk(vnode_t *dir, int dmnt, const char *path, int follow, vnode_t **out, int *omnt)
 {
     int depth = 0;
-    return walk(dir, path, follow, 0, out, 0, &depth);
+    *omnt = dmnt >= 0 ? dmnt : start_mount(dir);
+    return walk(dir, omnt, path, follow, 0, out, 0, &depth);
+}
+
+long vfs_lookup(vnode_t *dir, const char *path, int follow, vnode_t **out)
+{
+    return ns_walk(dir, -1, path, follow, out, &vfs_lookup_mnt);
 }
 
 long vfs_lookup_parent(vnode_t *dir, const char *path, vnode_t **parent, char *name)
 {
     int depth = 0;
-    return walk(dir, path, 1, 1, parent, name, &depth);
+    vfs_lookup_mnt = start_mount(dir);
+    return walk(dir, &vfs_lookup_mnt, path, 1, 1, parent, name, &depth);
 }
 
 /* "." or "..", also with the trailing slash a parent-only walk leaves on the name ("./" from mkdir("d/./")) */
@@ -234,6 +281,7 @@ long vfs_mknod(vnode_t *dir, const char *path, uint32_t mode, uint64_t rdev, con
     uint64_t len = name_len(name);
     if ((parent->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
+    if ((r = vfs_writable(vfs_lookup_mnt))) return r;
     if (name[len] == '/' && (mode & S_IFMT) != S_IFDIR) return -ENOENT;
     if ((r = may_create(parent))) return r;
     uint32_t t = mode & S_IFMT;
@@ -260,6 +308,7 @@ long vfs_unlink(vnode_t *dir, const char *path, int rmdir)
     if (r) return r;
     uint64_t len = name_len(name);
     if (is_dot(name)) return rmdir ? -EINVAL : -EISDIR;
+    if ((r = vfs_writable(vfs_lookup_mnt))) return r;
     dentry_t *d = dir_find(parent, name, len);
     if (!d) return -ENOENT;
     if ((r = may_delete(parent, d->node))) return r;
@@ -267,7 +316,7 @@ long vfs_unlink(vnode_t *dir, const char *path, int rmdir)
     if (rmdir && !isdir) return -ENOTDIR;
     if (!rmdir && isdir) return -EISDIR;
     if (!rmdir && name[len] == '/') return -ENOTDIR;
-    if (is_mount_root(d->node)) return -EBUSY;
+    if (mount_is_point(d->node)) return -EBUSY;
     if (isdir && d->node->entries) return -ENOTEMPTY;
     remember_name(parent, d);
     dir_remove(parent, d);
@@ -280,11 +329,13 @@ long vfs_link(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp, i
     char name[VFS_NAME_MAX + 2];
     long r = vfs_lookup(odir, old, follow, &n);
     if (r) return r;
+    int omnt = vfs_lookup_mnt;
     if ((r = vfs_lookup_parent(ndir, newp, &parent, name))) return r;
     uint64_t len = name_len(name);
     if (is_dot(name) || dir_find(parent, name, len)) return -EEXIST;
+    if ((r = vfs_writable(vfs_lookup_mnt))) return r;
     if (name[len] == '/') return -ENOENT;
-    if (n->fs != parent->fs) return -EXDEV;
+    if (omnt != vfs_lookup_mnt || n->fs != parent->fs) return -EXDEV;
     /* protected hardlinks (on in Debian's kernel): another user's file only if it is a regular file,
      * not set-user-ID (or set-group-ID and group executable), that the caller may read and write */
     if (!vfs_owner_or_root(n) && ((n->mode & S_IFMT) != S_IFREG || (n->mode & 04000) || (n->mode & 02010) == 02010 ||
@@ -311,15 +362,18 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
     char on[VFS_NAME_MAX + 2], nn[VFS_NAME_MAX + 2];
     long r;
     if (flags & ~1u) return -EINVAL;
-    if ((r = vfs_lookup_parent(odir, old, &op, on)) || (r = vfs_lookup_parent(ndir, newp, &np, nn))) return r;
+    if ((r = vfs_lookup_parent(odir, old, &op, on))) return r;
+    int omnt = vfs_lookup_mnt;
+    if ((r = vfs_lookup_parent(ndir, newp, &np, nn))) return r;
     uint64_t ol = name_len(on), nl = name_len(nn);
-    if (op->fs != np->fs) return -EXDEV;
+    if (omnt != vfs_lookup_mnt || op->fs != np->fs) return -EXDEV;
     if (is_dot(on) || is_dot(nn)) return -EBUSY;
+    if ((r = vfs_writable(omnt))) return r;
     dentry_t *od = dir_find(op, on, ol);
     if (!od) return -ENOENT;
     vnode_t *n = od->node;
     int isdir = (n->mode & S_IFMT) == S_IFDIR;
-    if (is_mount_root(n)) return -EBUSY;
+    if (mount_is_point(n)) return -EBUSY;
     if ((on[ol] == '/' || nn[nl] == '/') && !isdir) return -ENOTDIR;
     if (isdir && is_ancestor(n, np)) return -EINVAL;
     dentry_t *nd = dir_find(np, nn, nl);
@@ -327,7 +381,7 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
     if ((r = may_delete(op, n)) || (r = nd ? may_delete(np, nd->node) : may_create(np))) return r;
     if (isdir && np != op && (r = vfs_permission(n, MAY_WRITE))) return r;  /* its ".." changes */
     if (nd) {
-        if (is_mount_root(nd->node)) return -EBUSY;
+        if (mount_is_point(nd->node)) return -EBUSY;
         if (flags & RENAME_NOREPLACE) return -EEXIST;
         int tdir = (nd->node->mode & S_IFMT) == S_IFDIR;
         if (isdir && !tdir) return -ENOTDIR;
@@ -343,31 +397,6 @@ long vfs_rename(vnode_t *odir, const char *old, vnode_t *ndir, const char *newp,
     return 0;
 }
 
-long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size)
-{
-    char tmp[VFS_PATH_MAX];
-    uint64_t pos = sizeof(tmp) - 1;
-    tmp[pos] = 0;
-    for (vnode_t *n = cwd; n != root;) {
-        vnode_t *p = n->parent;
-        if (!p) return -ENOENT;
-        dentry_t *d = p->entries;
-        while (d && d->node != n) d = d->next;
-        if (!d) return -ENOENT;  /* removed */
-        uint64_t l = strlen(d->name);
-        if (l + 1 > pos) return -ENAMETOOLONG;
-        pos -= l;
-        memcpy(tmp + pos, d->name, l);
-        tmp[--pos] = '/';
-        n = p;
-    }
-    if (pos == sizeof(tmp) - 1) tmp[--pos] = '/';
-    uint64_t len = sizeof(tmp) - pos;
-    if (len > size) return -34; /* ERANGE */
-    memcpy(buf, tmp + pos, len);
-    return (long)len;
-}
-
 void vfs_set_link(vnode_t *n, const char *target)
 {
     if (n->link) heap_free(n->link, strlen(n->link) + 1);
@@ -376,29 +405,72 @@ void vfs_set_link(vnode_t *n, const char *target)
     n->mtime = n->ctime = vfs_now();
 }
 
-/* An absolute path naming n: a directory's through its parents, another node's by a search from the
- * root for an entry that holds it (the first in creation order; Linux keeps the name it was opened by). */
-static int find_node(vnode_t *dir, vnode_t *n, char *buf, uint64_t pos, uint64_t size, int depth)
+/* An entry holding n below dir, seen through mount mnt (-1: not crossing mounts), as a path from dir
+ * in buf at pos: the first in creation order (Linux keeps the name it was opened by). */
+static int find_node(vnode_t *dir, int mnt, vnode_t *n, char *buf, uint64_t pos, uint64_t size, int depth)
 {
     for (dentry_t *d = dir->entries; d; d = d->next) {
         uint64_t l = strlen(d->name);
         if (pos + l + 2 > size) continue;
         buf[pos] = '/';
         memcpy(buf + pos + 1, d->name, l + 1);
-        if (d->node == n) return 1;
-        if ((d->node->mode & S_IFMT) == S_IFDIR && d->node->parent == dir && depth < 64 &&
-            find_node(d->node, n, buf, pos + 1 + l, size, depth + 1)) return 1;
+        int cm = mnt;
+        vnode_t *c = mnt >= 0 ? mount_follow(&cm, d->node) : d->node;
+        if (c == n) return 1;
+        if ((c->mode & S_IFMT) == S_IFDIR && (c->parent == dir || cm != mnt) && depth < 64 &&
+            find_node(c, cm, n, buf, pos + 1 + l, size, depth + 1)) return 1;
     }
     return 0;
 }
 
+/* A directory's path below top through its parents; with cross, a file system's root goes on from
+ * the node its mount covers. Its length (without the NUL). */
+static long dir_path(vnode_t *top, vnode_t *n, int cross, char *buf, uint64_t size)
+{
+    char tmp[VFS_PATH_MAX];
+    uint64_t pos = sizeof(tmp) - 1;
+    tmp[pos] = 0;
+    while (n != top) {
+        vnode_t *p = n->parent;
+        int m = !p && cross ? mount_above(n) : -1;
+        if (m >= 0) { n = vfs_mounts[m].point; continue; }
+        dentry_t *d = p ? p->entries : 0;
+        while (d && d->node != n) d = d->next;
+        if (!d) return -ENOENT;  /* removed, or not below top */
+        uint64_t l = strlen(d->name);
+        if (l + 1 > pos) return -ENAMETOOLONG;
+        pos -= l;
+        memcpy(tmp + pos, d->name, l);
+        tmp[--pos] = '/';
+        n = p;
+    }
+    if (pos == sizeof(tmp) - 1) tmp[--pos] = '/';
+    if (sizeof(tmp) - pos > size) return -34;  /* ERANGE */
+    memcpy(buf, tmp + pos, sizeof(tmp) - pos);
+    return (long)(sizeof(tmp) - pos - 1);
+}
+
+long vfs_getcwd(vnode_t *cwd, char *buf, uint64_t size)
+{
+    long r = dir_path(root, cwd, 1, buf, size);
+    return r < 0 ? r : r + 1;
+}
+
+long ns_rel_path(vnode_t *top, vnode_t *n, char *buf, uint64_t size)
+{
+    if (size < 2) return -34;
+    if (n == top || (n->mode & S_IFMT) == S_IFDIR) return dir_path(top, n, 0, buf, size);
+    return (top->mode & S_IFMT) == S_IFDIR && find_node(top, -1, n, buf, 0, size, 0) ? (long)strlen(buf) : -ENOENT;
+}
+
+/* An absolute path naming n: a directory's through its parents, another node's by a search from the root. */
 long vfs_node_path(vnode_t *n, char *buf, uint64_t size)
 {
     if (size < 2) return -34;
     if ((n->mode & S_IFMT) == S_IFDIR) {
         long r = vfs_getcwd(n, buf, size);
         if (r > 0) return r - 1;
-    } else if (find_node(root, n, buf, 0, size, 0)) {
+    } else if (find_node(root, 0, n, buf, 0, size, 0)) {
         return (long)strlen(buf);
     }
     if (n->link && (n->mode & S_IFMT) != S_IFLNK && strlen(n->link) < size) {  /* its last name, deleted */
@@ -408,73 +480,16 @@ long vfs_node_path(vnode_t *n, char *buf, uint64_t size)
     return -ENOENT;
 }
 
-/* ---- mounts ---- */
-static void str_set(char *d, const char *s, uint64_t size)
-{
-    uint64_t l = strlen(s);
-    if (l > size - 1) l = size - 1;
-    memcpy(d, s, l);
-    d[l] = 0;
-}
-
-static void set_fs(vnode_t *n, uint32_t fs)
-{
-    n->fs = fs;
-    if ((n->mode & S_IFMT) == S_IFDIR)
-        for (dentry_t *d = n->entries; d; d = d->next)
-            if ((d->node->mode & S_IFMT) != S_IFDIR || d->node->parent == n) set_fs(d->node, fs);
-}
-
-uint64_t vfs_dev(vnode_t *n) { return 0x10 + n->fs; }  /* major 0 (anonymous), a minor per file system */
-
-long vfs_mount(vnode_t *dir, const char *source, const char *type, uint32_t flags)
-{
-    if ((dir->mode & S_IFMT) != S_IFDIR) return -ENOTDIR;
-    if (is_mount_root(dir)) {  /* there already; one mount on another is not supported yet */
-        if (!strcmp(vfs_mounts[dir->fs].type, type)) return 0;
-        printf("vfs: mounting on a mount point is not supported yet\n");
-        return -EBUSY;
-    }
-    if (strcmp(type, "tmpfs")) {
-        /* proc, sysfs and devtmpfs have one instance, at its boot place */
-        for (int i = 0; i < VFS_MAX_MOUNTS; i++)
-            if (vfs_mounts[i].root && vfs_mounts[i].boot && !strcmp(vfs_mounts[i].type, type)) {
-                printf("vfs: %s is mounted at its own place only for now\n", type);
-                return -EBUSY;
-            }
-        return -ENODEV;
-    }
-    if (dir->entries) {
-        printf("vfs: mounting over a directory that is not empty is not supported yet\n");
-        return -EBUSY;
-    }
-    for (int i = 1; i < VFS_MAX_MOUNTS; i++) {
-        vfs_mount_t *m = &vfs_mounts[i];
-        if (m->root) continue;
-        memset(m, 0, sizeof(*m));
-        m->root = dir;
-        m->magic = TMPFS_MAGIC;
-        m->flags = flags;
-        str_set(m->type, "tmpfs", sizeof(m->type));
-        str_set(m->source, source, sizeof(m->source));
-        dir->fs = (uint32_t)i;
-        return 0;
-    }
-    return -ENOMEM;
-}
-
+/* ---- whole trees (mount.c unmounts them) ---- */
 /* Anything but directory entries holding a node of the tree (an open file, a cwd, a program). */
-static int tree_busy(vnode_t *n)
+int tree_busy(vnode_t *n)
 {
     int isdir = (n->mode & S_IFMT) == S_IFDIR;
     if (n->refs > (isdir ? 1 : (int)n->nlink)) return 1;
-    if (isdir)
-        for (dentry_t *d = n->entries; d; d = d->next)
-            if (tree_busy(d->node)) return 1;
-    return 0;
+    return isdir && tree_busy_below(n);
 }
 
-static void tree_clear(vnode_t *dir)
+void tree_clear(vnode_t *dir)
 {
     while (dir->entries) {
         dentry_t *d = dir->entries;
@@ -483,36 +498,22 @@ static void tree_clear(vnode_t *dir)
     }
 }
 
-long vfs_umount(vnode_t *dir)
+int tree_busy_below(vnode_t *dir)
 {
-    if (!is_mount_root(dir)) return -EINVAL;
-    vfs_mount_t *m = &vfs_mounts[dir->fs];
-    if (m->boot || tree_busy(dir)) return -EBUSY;
-    tree_clear(dir);
-    m->root = 0;
-    dir->fs = dir->parent ? dir->parent->fs : 0;
+    for (dentry_t *d = dir->entries; d; d = d->next)
+        if (tree_busy(d->node)) return 1;
     return 0;
 }
 
-long vfs_statfs(vnode_t *n, void *buf)
+void ns_set_fs(vnode_t *n, uint32_t fs)
 {
-    uint64_t *b = buf;
-    vfs_mount_t *m = &vfs_mounts[n->fs];
-    memset(b, 0, 120);
-    b[0] = m->magic;
-    b[1] = 4096;                                  /* f_bsize */
-    if (m->magic == TMPFS_MAGIC) {                /* all tmpfs share one bound: half of RAM */
-        uint64_t total = bootinfo->ram_bytes / 2 / 4096, used = tmpfs_used_pages();
-        b[2] = total;
-        b[3] = b[4] = used < total ? total - used : 0;
-        b[5] = total;                             /* f_files */
-        b[6] = next_ino < total ? total - next_ino : 0;
-    }
-    b[8] = VFS_NAME_MAX;                          /* f_namelen */
-    b[9] = 4096;                                  /* f_frsize */
-    b[10] = ST_VALID | m->flags;
-    return 0;
+    n->fs = fs;
+    if ((n->mode & S_IFMT) == S_IFDIR)
+        for (dentry_t *d = n->entries; d; d = d->next)
+            if ((d->node->mode & S_IFMT) != S_IFDIR || d->node->parent == n) ns_set_fs(d->node, fs);
 }
+
+uint64_t vfs_free_inodes(uint64_t total) { return next_ino < total ? total - next_ino : 0; }
 
 /* ---- the boot image ---- */
 static uint64_t hex8(const char *s)
@@ -583,19 +584,12 @@ void vfs_init(const uint8_t *b, uint64_t size)
     vfs_mknod(root, "/dev/pts", S_IFDIR | 0755, 0, 0);
     static const struct { const char *path, *type; uint64_t magic; } boot_mounts[] = {
         { "/", "rootfs", TMPFS_MAGIC }, { "/dev", "devtmpfs", TMPFS_MAGIC }, { "/proc", "proc", PROC_SUPER_MAGIC },
-        { "/sys", "sysfs", SYSFS_MAGIC }, { "/tmp", "tmpfs", TMPFS_MAGIC }, { "/dev/pts", "devpts", 0x1cd1 },
+        { "/sys", "sysfs", SYSFS_MAGIC }, { "/tmp", "tmpfs", TMPFS_MAGIC }, { "/dev/pts", "devpts", DEVPTS_MAGIC },
     };
     for (unsigned i = 0; i < sizeof(boot_mounts) / sizeof(boot_mounts[0]); i++) {
         vnode_t *d;
         if (vfs_lookup(root, boot_mounts[i].path, 0, &d) || (d->mode & S_IFMT) != S_IFDIR) continue;
-        vfs_mount_t *m = &vfs_mounts[i];
-        m->root = d;
-        m->magic = boot_mounts[i].magic;
-        m->flags = i ? ST_RELATIME : 0;
-        m->boot = 1;
-        str_set(m->type, boot_mounts[i].type, sizeof(m->type));
-        str_set(m->source, boot_mounts[i].type, sizeof(m->source));
-        set_fs(d, i);
+        mount_boot(d, boot_mounts[i].type, boot_mounts[i].magic, i ? MNT_RELATIME : 0);
     }
     static const struct { const char *name; uint64_t dev; uint32_t mode; } devs[] = {
         { "/dev/null", DEV_NULL, 0666 }, { "/dev/zero", DEV_ZERO, 0666 }, { "/dev/full", DEV_FULL, 0666 },
@@ -608,7 +602,7 @@ void vfs_init(const uint8_t *b, uint64_t size)
     vfs_mknod(root, "/dev/pts/ptmx", S_IFCHR, DEV_PTMX, 0);
 }
 
-static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out);
+static long open_node(vnode_t *n, int mnt, uint32_t flags, int created, file_t **out);
 long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uint32_t umask, file_t **out)
 {
     vnode_t *n;
@@ -627,13 +621,13 @@ long vfs_open(vnode_t *dir, const char *path, uint32_t flags, uint32_t mode, uin
     } else if ((flags & O_CREAT) && (flags & O_EXCL)) {
         return -EEXIST;
     }
-    return open_node(n, flags, created, out);
+    return open_node(n, vfs_lookup_mnt, flags, created, out);
 }
 
-long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out) { return open_node(n, flags, 0, out); }
+long vfs_open_node(vnode_t *n, uint32_t flags, file_t **out) { return open_node(n, vfs_mount_of(n), flags, 0, out); }
 
-/* Open node n; created: this call made it (no permission check, as Linux). */
-static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out)
+/* Open node n, reached through mount mnt; created: this call made it (no permission check, as Linux). */
+static long open_node(vnode_t *n, int mnt, uint32_t flags, int created, file_t **out)
 {
     uint32_t acc = flags & O_ACCMODE;
     long r;
@@ -644,6 +638,11 @@ static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out)
     if ((flags & O_DIRECTORY) && t != S_IFDIR) return -ENOTDIR;
     /* O_TRUNC asks for write permission, whatever the type (a directory: EISDIR) */
     if (t == S_IFDIR && !(flags & O_PATH) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))) return -EISDIR;
+    /* a read-only mount refuses writes to files, directories and links (not to devices and FIFOs);
+     * a nodev one opening devices */
+    if ((acc != O_RDONLY || (flags & O_TRUNC)) && !(flags & O_PATH) && (t == S_IFREG || t == S_IFDIR) &&
+        (r = vfs_writable(mnt))) return r;
+    if ((t == S_IFCHR || t == S_IFBLK) && !(flags & O_PATH) && (vfs_mounts[mnt].flags & MNT_NODEV)) return -EACCES;
     if (!created && !(flags & O_PATH)) {  /* a file this call made is opened without a check */
         int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0);
         if (flags & O_TRUNC) mask |= MAY_WRITE;
@@ -655,8 +654,10 @@ static long open_node(vnode_t *n, uint32_t flags, int created, file_t **out)
     vnode_ref(n);
     f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY);
     f->refs = 1;
+    vfs_file_mount(f, mnt);
     if (t == S_IFIFO && !(flags & O_PATH) && (r = fifo_attach(f))) { f->pipe = 0; file_put(f); return r; }
     if (t == S_IFCHR && !(flags & O_PATH) && (r = tty_open(f))) {
+        vfs_file_unmount(f);
         vnode_put(n);
         heap_free(f, sizeof(*f));
         return r;

@@ -191,6 +191,8 @@ long sock_bind(sock_t *s, vnode_t *dir, const uint8_t *addr, uint32_t len, uint3
     vnode_ref(n);
     n->sock = s;
     s->node = n;
+    s->mnt = vfs_lookup_mnt;
+    vfs_mount_use(s->mnt, 1);  /* its mount is busy while the socket holds the name, as on Linux */
     s->addrlen = 2 + (uint32_t)strlen(path) + 1;
     s->named = 1;
     memset(s->addr, 0, sizeof(s->addr));
@@ -648,7 +650,12 @@ int sock_poll(sock_t *s, int events)
 static void sock_release(sock_t *s, int embryo)
 {
     s->dead = 1;
-    if (s->node) { s->node->sock = 0; vnode_put(s->node); s->node = 0; }
+    if (s->node) {
+        s->node->sock = 0;
+        vnode_put(s->node);
+        s->node = 0;
+        vfs_mount_use(s->mnt, -1);
+    }
     while (s->conns) {
         sock_t *e = s->conns;
         s->conns = e->next_conn;

@@ -79,6 +79,7 @@ typedef struct tcb {
     uint8_t state, prio, mcp, slice, is_call; /* mcp: highest priority it may give */
     uint8_t can_grant, fault;      /* fault: PSN_FAULT_* pending while blocked on reply */
     uint8_t in_rq;                 /* in a ready queue */
+    word_t utime, stime;           /* CPU time in ticks, sampled by sched_tick */
     word_t fault_msg[10];
     cnode_ref_t cspace;
     vspace_t *vspace;

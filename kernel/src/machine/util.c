@@ -3,7 +3,7 @@
 #include <util.h>
 #include <machine/console.h>
 
-/* Word at a time when both ends are 8-byte aligned (object memory always is), else bytewise. */
+/* Words when both ends are 8-byte aligned (object memory always is), else bytewise. */
 /* Zeroing whole 64-byte blocks (pages of new objects) uses DC ZVA: a page is 64 instructions. */
 void *memset(void *d, int c, size_t n)
 {
@@ -31,9 +31,13 @@ void *memcpy(void *d, const void *s, size_t n)
 {
     uint8_t *p = d;
     const uint8_t *q = s;
-    if (!(((word_t)p | (word_t)q | n) & 7)) {
+    if (!(((word_t)p | (word_t)q | n) & 7)) {  /* 64 bytes a round (ldp/stp), then words */
         word_t *w = d;
         const word_t *r = s;
+        for (; n >= 64; n -= 64, w += 8, r += 8) {
+            word_t a0 = r[0], a1 = r[1], a2 = r[2], a3 = r[3], a4 = r[4], a5 = r[5], a6 = r[6], a7 = r[7];
+            w[0] = a0; w[1] = a1; w[2] = a2; w[3] = a3; w[4] = a4; w[5] = a5; w[6] = a6; w[7] = a7;
+        }
         for (; n; n -= 8) *w++ = *r++;
         return d;
     }

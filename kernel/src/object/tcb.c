@@ -17,11 +17,19 @@ static word_t reg_read(tcb_t *t, tcb_t *self, word_t r)
     return t->ctx[r];
 }
 
+/* Registers lo..hi-1 of t were just stored in t->ctx: keep pstate to the user's flags, and load a
+ * running thread's TLS register. */
+static void regs_written(tcb_t *t, tcb_t *self, word_t lo, word_t hi)
+{
+    if (lo <= PSN_REG_PSTATE && PSN_REG_PSTATE < hi)
+        t->ctx[PSN_REG_PSTATE] = (t->ctx[PSN_REG_PSTATE] & PSTATE_USER_MASK) | PSTATE_USER;
+    if (lo <= PSN_REG_TPIDR && PSN_REG_TPIDR < hi && t == self) MSR(tpidr_el0, t->ctx[PSN_REG_TPIDR]);
+}
+
 static void reg_write(tcb_t *t, tcb_t *self, word_t r, word_t v)
 {
-    if (r == PSN_REG_PSTATE) v = (v & PSTATE_USER_MASK) | PSTATE_USER;
-    if (r == PSN_REG_TPIDR && t == self) MSR(tpidr_el0, v);
     t->ctx[r] = v;
+    regs_written(t, self, r, r + 1);
 }
 
 static void set_prio(tcb_t *t, uint8_t prio)
@@ -77,8 +85,13 @@ long decode_tcb(invocation_t *inv)
             return -EINVAL;
         if (!to && (mr[2] >= PSN_NUM_REGS || mr[3] > PSN_NUM_REGS - mr[2])) return -EINVAL;
         word_t *w = (word_t *)((char *)f->obj + mr[1]);
-        if (to) for (word_t i = 0; i < PSN_NUM_REGS; i++) w[i] = reg_read(t, self, i);
-        else for (word_t i = mr[2]; i < mr[2] + mr[3]; i++) reg_write(t, self, i, w[i]);
+        if (to) {
+            memcpy(w, t->ctx, PSN_NUM_REGS * sizeof(word_t));
+            w[PSN_REG_TPIDR] = reg_read(t, self, PSN_REG_TPIDR);
+        } else {
+            memcpy(&t->ctx[mr[2]], &w[mr[2]], mr[3] * sizeof(word_t));
+            regs_written(t, self, mr[2], mr[2] + mr[3]);
+        }
         if (flags & PSN_REGS_FPU) {  /* fpsr, fpcr (4 bytes each), then q0..q31 */
             uint32_t *v = (uint32_t *)((char *)w + REGS_FPU_OFF);
             fpu_sync(t);  /* the registers, if they hold t's state, go to t->fpu first */
@@ -87,6 +100,13 @@ long decode_tcb(invocation_t *inv)
         }
         return 0;
     }
+    case PSN_M_TCB_GET_TIMES:
+        if (mr[0] & ~(word_t)PSN_TIMES_RESET) return -EINVAL;
+        inv->out[0] = t->utime * (1000000000UL / CONFIG_TICK_HZ);
+        inv->out[1] = t->stime * (1000000000UL / CONFIG_TICK_HZ);
+        inv->out_len = 2;
+        if (mr[0] & PSN_TIMES_RESET) t->utime = t->stime = 0;
+        return 0;
     case PSN_M_TCB_RESUME:
         if (!t->vspace || !t->cspace.slots) return -EINVAL;
         if (t->state == TS_INACTIVE) sched_wake(t);

@@ -92,6 +92,9 @@ static inline long psn_tcb_bind_notification(uint64_t tcb, uint64_t ntfn)
 { return PSN_INVOKE(tcb, PSN_M_TCB_BIND_NOTIFICATION, ntfn); }
 static inline long psn_tcb_read_regs(uint64_t tcb, uint64_t first, uint64_t n, uint64_t *out)
 { const uint64_t a[2] = { first, n }; return psn_invoke(tcb, PSN_M_TCB_READ_REGS, 2, a, out); }
+/* CPU time charged to a thread: out[0] user, out[1] system, in ns; flags PSN_TIMES_RESET zeroes them after. */
+static inline long psn_tcb_get_times(uint64_t tcb, uint64_t flags, uint64_t *out)
+{ return psn_invoke(tcb, PSN_M_TCB_GET_TIMES, 1, &flags, out); }
 /* Set pc, sp and x0 of a thread. */
 static inline long psn_tcb_set_entry(uint64_t tcb, uint64_t pc, uint64_t sp, uint64_t arg)
 {

@@ -785,6 +785,7 @@ static void t_edges(void)
     struct sockaddr un = { AF_UNSPEC };
     CHECK(connect(e, &un, sizeof(un)) == 0, "connect AF_UNSPEC");
     CHECK_ERR(send(e, "x", 1, 0), ENOTCONN, "disconnected: ENOTCONN");
+    CHECK_ERR(send(e, "x", 1, MSG_OOB), EOPNOTSUPP, "MSG_OOB on a datagram socket: EOPNOTSUPP");
     CHECK_ERR(sendto(e, "x", 1, 0, (struct sockaddr *)&sa, 2), EINVAL, "sendto with a name of the family only: EINVAL");
     CHECK_ERR(sendto(e, "x", 1, 0, (struct sockaddr *)&sa, 200), EINVAL, "sendto with a name too long: EINVAL");
     CHECK_ERR(ioctl(d, FIONREAD, &n) == 0 && n == 0 ? (errno = 0, -1) : 0, 0, "FIONREAD of an empty datagram socket: 0");

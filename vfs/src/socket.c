@@ -262,8 +262,7 @@ long sock_listen(sock_t *s, int backlog, const sock_id_t *me)
 static long dgram_connect(sock_t *s, vnode_t *dir, const uint8_t *addr, uint32_t len)
 {
     sock_t *t = 0;
-    if (len >= 2 && *(const uint16_t *)addr == AF_UNSPEC) {
-    } else {
+    if (len < 2 || *(const uint16_t *)addr != AF_UNSPEC) {
         long r = addr_valid(addr, len);
         if (!r && s->passcred) r = sock_autobind(s);
         if (!r) r = sock_lookup(dir, addr, len, s->type, &t);
@@ -366,6 +365,7 @@ static int queue_room(sock_t *t, sock_t *s, uint64_t len, int merge)
 long sock_send(sock_t *s, sock_msg_t *m, int nonblock, const sock_id_t *me)
 {
     sock_t *t;
+    if ((m->flags & MSG_OOB) && s->type != SOCK_STREAM) return -EOPNOTSUPP;
     long r = send_target(s, m, &t);
     if (r) return r;
     if (m->flags & MSG_OOB) return -EOPNOTSUPP;  /* no out-of-band data here (Linux's CONFIG_AF_UNIX_OOB) */
@@ -486,7 +486,9 @@ long sock_read(file_t *f, void *buf, uint64_t len)
     m.buf = buf;
     m.len = len;
     m.flags = 0;
-    return sock_recv(f->sock, &m, 0, (f->flags & O_NONBLOCK) != 0);
+    long r = sock_recv(f->sock, &m, 0, (f->flags & O_NONBLOCK) != 0);
+    for (uint32_t i = 0; i < m.nfds; i++) file_put(m.fds[i]);  /* files passed are closed, as read() does */
+    return r;
 }
 
 long sock_write(file_t *f, const void *buf, uint64_t len)

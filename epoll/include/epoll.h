@@ -32,6 +32,16 @@ void timerfd_expire(uint64_t now);    /* count the expiries due at now (ns, mono
 uint64_t epoll_clock_ns(void);
 uint64_t epoll_realtime_offset(void);
 
+/* signalfd4: reads take the caller's pending signals of mask (SIGKILL and SIGSTOP never). The host
+ * says whose: signalfd_take takes one (its number, Linux's siginfo in si; 0: none), signalfd_ready
+ * tells if one is pending. signalfd_arrived: call when a signal becomes pending anywhere. */
+long signalfd_create(uint64_t mask, uint32_t flags, file_t **out);
+int file_is_signalfd(file_t *f);
+void signalfd_set_mask(file_t *f, uint64_t mask);
+int signalfd_take(uint64_t mask, int32_t si[32]);
+int signalfd_ready(uint64_t mask);
+void signalfd_arrived(void);
+
 /* struct epoll_event as arm64 lays it out: events, 4 bytes of padding, data. */
 typedef struct epoll_event { uint32_t events, pad; uint64_t data; } epoll_event_t;
 #define EPOLL_CTL_ADD 1

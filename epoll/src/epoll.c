@@ -92,7 +92,7 @@ static void ep_release(file_t *f)
     heap_free(ep, sizeof(*ep));
 }
 
-static const file_ops_t epoll_ops = { "[eventpoll]", ep_read, ep_write, ep_poll, ep_release };
+static const file_ops_t epoll_ops = { "[eventpoll]", ep_read, ep_write, ep_poll, ep_release, 0 };
 
 int file_is_epoll(file_t *f) { return f->ops == &epoll_ops; }
 

@@ -43,7 +43,7 @@ static int efd_poll(file_t *f, int events)
 
 static void efd_release(file_t *f) { heap_free(f->priv, sizeof(eventfd_t)); }
 
-static const file_ops_t eventfd_ops = { "[eventfd]", efd_read, efd_write, efd_poll, efd_release };
+static const file_ops_t eventfd_ops = { "[eventfd]", efd_read, efd_write, efd_poll, efd_release, 0 };
 
 long eventfd_create(uint64_t initval, uint32_t flags, file_t **out)
 {

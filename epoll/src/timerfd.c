@@ -44,7 +44,7 @@ static void tfd_release(file_t *f)
     heap_free(t, sizeof(*t));
 }
 
-static const file_ops_t timerfd_ops = { "[timerfd]", tfd_read, tfd_write, tfd_poll, tfd_release };
+static const file_ops_t timerfd_ops = { "[timerfd]", tfd_read, tfd_write, tfd_poll, tfd_release, 0 };
 
 int file_is_timerfd(file_t *f) { return f->ops == &timerfd_ops; }
 

@@ -259,6 +259,10 @@ uint64_t sig_pending_set(proc_t *t);       /* what t may take: its own pending a
 proc_t *signal_target(proc_t *g, int sig);  /* the thread that takes a signal sent to g's process */
 void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i);  /* Linux's siginfo (128 bytes) */
 /* The signal thread p takes next (pending, not blocked, not ignored: those are discarded), or 0. */
+/* p takes the first pending signal of set (not SIGKILL or SIGSTOP), as rt_sigtimedwait would: its
+ * number and Linux's siginfo in si, or 0 if none is pending. */
+int sig_take_masked(proc_t *p, uint64_t set, int32_t si[32]);
+void signalfd_pended(void);      /* a signal was made pending (epoll_ops.c: signalfd wakeups) */
 int sig_deliverable(proc_t *p);
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);

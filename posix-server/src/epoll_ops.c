@@ -18,6 +18,33 @@ static long install(proc_t *p, long r, file_t *f, uint64_t flags)
     return r;
 }
 
+/* signalfd's host side: the signals of the thread being served. */
+extern proc_t *current_caller;
+#define UNSTOPPABLE ((1UL << 8) | (1UL << 18))  /* SIGKILL, SIGSTOP */
+int signalfd_take(uint64_t mask, int32_t si[32]) { return current_caller ? sig_take_masked(current_caller, mask, si) : 0; }
+int signalfd_ready(uint64_t mask) { return current_caller && (sig_pending_set(current_caller) & mask & ~UNSTOPPABLE); }
+void signalfd_pended(void) { signalfd_arrived(); }
+
+/* signalfd4(fd, mask, size, flags): a new signalfd (fd -1) or a new mask for one. */
+static long sys_signalfd4(proc_t *p, uint64_t a[6])
+{
+    uint64_t mask;
+    if (a[2] != 8 || (a[3] & ~(uint64_t)(O_NONBLOCK | O_CLOEXEC_))) return -EINVAL;
+    if (copy_in(p, &mask, a[1], 8)) return -EFAULT;
+    mask &= ~UNSTOPPABLE;
+    if ((int)a[0] != -1) {
+        file_t *f = fd_file(p, a[0]);
+        if (!f) return -EBADF;
+        if (!file_is_signalfd(f)) return -EINVAL;
+        signalfd_set_mask(f, mask);
+        signalfd_arrived();  /* waiters look again under the new mask */
+        return (long)(int)a[0];
+    }
+    file_t *f = 0;
+    return install(p, signalfd_create(mask, (uint32_t)a[3] & O_NONBLOCK, &f), f, a[3]);
+}
+
+
 /* The events ready on epoll file epf, copied out to uev (at most max): their count, or -errno. */
 static long collect_out(proc_t *p, file_t *epf, uint64_t uev, int max)
 {
@@ -108,6 +135,8 @@ long epoll_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_timerfd_settime:
     case LINUX_SYS_timerfd_gettime:
         return sys_timerfd(p, nr, a);
+    case LINUX_SYS_signalfd4:
+        return sys_signalfd4(p, a);
     case LINUX_SYS_epoll_create1:
         if (a[0] & ~(uint64_t)O_CLOEXEC_) return -EINVAL;
         return install(p, epoll_create(0, &f), f, a[0]);

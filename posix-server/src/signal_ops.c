@@ -108,7 +108,15 @@ static void entry_free(uint16_t e)
  * without its siginfo (the queue was full: Linux does so for kill and for standard signals); -EAGAIN
  * if a real-time signal not sent by kill found the queue full (nothing changed).
  */
+static int pend_add_entry(sigpend_t *s, proc_t *g, int sig, const sig_info_t *si);
 static int pend_add(sigpend_t *s, proc_t *g, int sig, const sig_info_t *si)
+{
+    int r = pend_add_entry(s, g, sig, si);
+    if (r >= 0) signalfd_pended();  /* signalfd readers and pollers look again */
+    return r;
+}
+
+static int pend_add_entry(sigpend_t *s, proc_t *g, int sig, const sig_info_t *si)
 {
     uint32_t uid = si->timer ? NOT_CHARGED : g->uid;
     int force = sig < SIGRTMIN_K && si->code >= 0;
@@ -494,6 +502,14 @@ long sig_wait_take(proc_t *p, uint64_t set, uint64_t uinfo)
     int32_t si[32];
     sig_fill_info(si, sig, &info);
     if (uinfo && copy_out(p, uinfo, si, 128)) return -EFAULT;
+    return sig;
+}
+
+int sig_take_masked(proc_t *p, uint64_t set, int32_t si[32])
+{
+    sig_info_t info;
+    int sig = dequeue(p, set & ~(BIT(SIGKILL) | BIT(SIGSTOP)), &info);
+    if (sig) sig_fill_info(si, sig, &info);
     return sig;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -251,6 +252,65 @@ static void test_epoll(void)
     close(p[0]); close(p[1]);
 }
 
+static void test_signalfd(void)
+{
+    sigset_t m1, m2, old;
+    sigemptyset(&m1);
+    sigaddset(&m1, SIGUSR1);
+    sigaddset(&m1, SIGRTMIN);
+    sigemptyset(&m2);
+    sigaddset(&m2, SIGUSR2);
+    sigset_t both = m1;
+    sigaddset(&both, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &both, &old);
+    int s = signalfd(-1, &m1, SFD_NONBLOCK | SFD_CLOEXEC);
+    CHECK(s >= 0 && (fcntl(s, F_GETFD) & FD_CLOEXEC), "signalfd: created, close-on-exec");
+    CHECK(link_is(s, "anon_inode:[signalfd]"), "signalfd: /proc/self/fd names it anon_inode:[signalfd]");
+    struct signalfd_siginfo ssi[2];
+    CHECK_ERR(read(s, ssi, sizeof(ssi)), EAGAIN, "signalfd: nothing pending, nonblocking: EAGAIN");
+    kill(getpid(), SIGUSR1);
+    struct pollfd pf = { s, POLLIN, 0 };
+    CHECK(poll(&pf, 1, 0) == 1 && pf.revents == POLLIN, "signalfd: readable when a signal of its mask is pending");
+    CHECK_ERR(read(s, ssi, 100), EINVAL, "signalfd: a read shorter than one record: EINVAL");
+    CHECK(read(s, ssi, sizeof(ssi)) == 128 && ssi[0].ssi_signo == SIGUSR1 && ssi[0].ssi_code == SI_USER &&
+          ssi[0].ssi_pid == (uint32_t)getpid() && ssi[0].ssi_uid == getuid(), "signalfd: kill's signal, with sender");
+    sigset_t pend;
+    sigpending(&pend);
+    CHECK(!sigismember(&pend, SIGUSR1), "signalfd: the read took the signal");
+    union sigval v = { .sival_int = 77 };
+    sigqueue(getpid(), SIGRTMIN, v);
+    sigqueue(getpid(), SIGRTMIN, v);
+    CHECK(read(s, ssi, sizeof(ssi)) == 256 && ssi[0].ssi_signo == (uint32_t)SIGRTMIN && ssi[1].ssi_signo == (uint32_t)SIGRTMIN &&
+          ssi[0].ssi_int == 77 && ssi[1].ssi_code == SI_QUEUE, "signalfd: two queued real-time signals in one read");
+    kill(getpid(), SIGUSR2);
+    CHECK_ERR(read(s, ssi, sizeof(ssi)), EAGAIN, "signalfd: a signal outside its mask is not read");
+    CHECK(signalfd(s, &m2, 0) == s, "signalfd: a new mask for the same descriptor");
+    CHECK(read(s, ssi, sizeof(ssi)) == 128 && ssi[0].ssi_signo == SIGUSR2, "signalfd: the new mask applies");
+    int e = eventfd(0, 0);
+    CHECK_ERR(signalfd(e, &m1, 0), EINVAL, "signalfd: on an eventfd: EINVAL");
+    CHECK_ERR(signalfd(-1, &m1, 0x10), EINVAL, "signalfd: unknown flags: EINVAL");
+    CHECK_ERR(signalfd(999, &m1, 0), EBADF, "signalfd: a bad descriptor: EBADF");
+    close(e);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = { EPOLLIN, { .u64 = 11 } }, out;
+    epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev);
+    int fl = fcntl(s, F_GETFL);
+    fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
+    pid_t parent = getpid(), c = fork();
+    if (c == 0) { msleep(30); kill(parent, SIGUSR2); _exit(0); }
+    CHECK(epoll_wait(ep, &out, 1, 5000) == 1 && out.data.u64 == 11, "signalfd: epoll_wait wakes when a signal comes");
+    CHECK(read(s, ssi, sizeof(ssi)) == 128 && ssi[0].ssi_signo == SIGUSR2, "signalfd: and the read takes it");
+    waitpid(c, 0, 0);
+    c = fork();
+    if (c == 0) { msleep(30); kill(parent, SIGUSR2); _exit(0); }
+    CHECK(read(s, ssi, sizeof(ssi)) == 128 && ssi[0].ssi_signo == SIGUSR2 && ssi[0].ssi_pid == (uint32_t)c,
+          "signalfd: a blocking read is woken by another process's kill");
+    waitpid(c, 0, 0);
+    close(ep);
+    close(s);
+    sigprocmask(SIG_SETMASK, &old, 0);
+}
+
 int main(void)
 {
     /* on Linux the runner does not mount /proc; here it is always there */
@@ -258,5 +318,6 @@ int main(void)
     test_eventfd();
     test_timerfd();
     test_epoll();
+    test_signalfd();
     return check_failed;
 }

@@ -88,6 +88,7 @@ typedef struct file_ops {
     long (*write)(struct file *f, const void *buf, uint64_t len);
     int (*poll)(struct file *f, int events);
     void (*release)(struct file *f);                           /* the last reference went */
+    void *(*wait_object)(struct file *f);                      /* what waiters wait on (0: priv) */
 } file_ops_t;
 
 typedef struct file {

@@ -341,7 +341,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
 
 void *vfs_wait_object(file_t *f)
 {
-    if (f->ops) return f->priv;
+    if (f->ops) return f->ops->wait_object ? f->ops->wait_object(f) : f->priv;
     if (f->pipe) return f->pipe;
     if (f->sock) return f->sock;
     return f->tty;  /* terminals report events on their tty_t */

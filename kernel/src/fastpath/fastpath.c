@@ -97,15 +97,24 @@ static ALWAYS_INLINE word_t *fast_fallback(tcb_t *t, word_t cap, word_t info, wo
     return x;
 }
 
+/* The slot of t's cap if a register-only message (info) may be sent through it fast: a cap of type
+ * with the write right; else NULL. */
+static ALWAYS_INLINE cap_t *fast_send_cap(tcb_t *t, word_t cap, word_t info, uint8_t type)
+{
+    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || INFO_LEN(info) > FAST_MAX_LEN)) return NULL;
+    if (unlikely(cap >> t->cspace.bits)) return NULL;
+    cap_t *c = &t->cspace.slots[cap];
+    if (c->type != type || unlikely(!(c->rights & PSN_RIGHT_W))) return NULL;
+    return c;
+}
+
 word_t *fastpath_call(word_t cap, word_t info, word_t m0, word_t m1, word_t m2, word_t m3, word_t m4, word_t m5)
 {
     cpu_t *cpu = this_cpu();
     tcb_t *t = cpu->cur;
     word_t len = INFO_LEN(info);
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) goto slow;
-    if (unlikely(cap >> t->cspace.bits)) goto slow;
-    cap_t *c = &t->cspace.slots[cap];
-    if (unlikely(c->type != PSN_OBJ_ENDPOINT || !(c->rights & PSN_RIGHT_W))) goto slow;
+    cap_t *c = fast_send_cap(t, cap, info, PSN_OBJ_ENDPOINT);
+    if (unlikely(!c)) goto slow;
     endpoint_t *ep = c->obj;
     if (ep->state != EP_RECV) goto slow;
     tcb_t *r = ep->q.head;
@@ -196,10 +205,8 @@ word_t *fastpath_send(word_t cap, word_t info, word_t m0, word_t m1, word_t m2, 
     cpu_t *cpu = this_cpu();
     tcb_t *t = cpu->cur;
     word_t len = INFO_LEN(info);
-    if (unlikely((info & BIT(PSN_INFO_CAP_SHIFT)) || len > FAST_MAX_LEN)) goto slow;
-    if (unlikely(cap >> t->cspace.bits)) goto slow;
-    cap_t *c = &t->cspace.slots[cap];
-    if (c->type != PSN_OBJ_REPLY || unlikely(!(c->rights & PSN_RIGHT_W))) goto slow;
+    cap_t *c = fast_send_cap(t, cap, info, PSN_OBJ_REPLY);
+    if (!c) goto slow;
     tcb_t *caller = c->obj;
     if (unlikely(caller->reply_gen != c->extra || caller->state != TS_BLOCKED_REPLY || caller->prio > t->prio)) goto slow;
     uint8_t fault = caller->fault;

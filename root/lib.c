@@ -191,13 +191,14 @@ uint64_t obj_retype_n(uint64_t type, uint64_t bits, uint64_t slot, uint64_t coun
 }
 
 /* Little memory is left: process memory and file contents are refused (ENOMEM, ENOSPC) so that the
- * servers' own objects can still be made. */
+ * servers' own objects can still be made. Slots count too: every object takes one, never reused. */
 int mem_low(void)
 {
     uint64_t total = 0;
     if (pool_count < 0) pools_init();
     for (int i = 0; i < pool_count; i++) total += 1UL << bootinfo->untyped[pool_order[i]].size_bits;
-    return total - bytes_retyped < (16UL << 20);
+    uint64_t slot = next_slot ? next_slot : bootinfo->first_free_slot;
+    return total - bytes_retyped < (16UL << 20) || slot + 4096 > bootinfo->num_slots;
 }
 
 uint64_t obj_new(uint64_t type, uint64_t bits)

@@ -280,6 +280,14 @@ long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
 /* files (fd_ops.c) */
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6]);  /* read or write: fd_syscall's answer */
+file_t *fd_file(proc_t *p, uint64_t fd);          /* the open file of descriptor fd, or 0 */
+long fd_free(proc_t *p, int min);                 /* the lowest free descriptor >= min, or -EMFILE */
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the same, now f's */
+void fd_close(proc_t *g, uint64_t fd);
+long fd_block(proc_t *p, void *obj, uint64_t nr, uint64_t a[6]);  /* wait until vfs_event(obj), then make the call again */
+/* sockets (socket_ops.c) */
+long sock_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+long sock_rw(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6], int write, int vec);  /* read/write/readv/writev */
 void fd_fork(proc_t *parent, proc_t *child);
 void fd_exec(proc_t *p);            /* close O_CLOEXEC descriptors */
 void fd_exit(proc_t *g);            /* close everything */
@@ -290,6 +298,8 @@ void fd_wait_cancel(proc_t *t, int signal); /* t's wait in a file call ends unan
 void fd_set_cred(proc_t *p);        /* the VFS checks permissions for p until vfs_cred is 0 again */
 long fd_poll_timeout(proc_t *t);    /* the deadline of t's ppoll/pselect6 passed: its answer */
 long fd_io_timeout(proc_t *t);      /* the deadline of t's wait for a file (VTIME) passed: its answer */
+int fd_io_expired(void);            /* the call being made is fd_io_timeout's: its deadline passed */
+long fd_epipe(proc_t *p, long r);   /* r, raising SIGPIPE if it is -EPIPE */
 file_t *fd_file(proc_t *p, uint64_t fd);            /* the open file of descriptor fd, or 0 */
 long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the lowest free descriptor >= min, or -EMFILE */
 long poll_set_mask(proc_t *p, uint64_t umask);      /* ppoll's temporary signal mask (umask: user address) */

@@ -5,6 +5,7 @@
  * when the object it waits for changes.
  */
 #include "posix.h"
+#include "socket.h"
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
@@ -21,16 +22,25 @@ file_t *fd_file(proc_t *p, uint64_t fd)
     return fd < MAX_FDS ? p->grp->fds[fd] : 0;
 }
 
-long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
+long fd_free(proc_t *p, int min)
 {
     proc_t *g = p->grp;
     uint64_t lim = g->rlim[7][0] < MAX_FDS ? g->rlim[7][0] : MAX_FDS;
     for (uint64_t i = (uint64_t)min; i < lim; i++)
-        if (!g->fds[i]) { g->fds[i] = f; g->cloexec[i] = (uint8_t)cloexec; return (long)i; }
+        if (!g->fds[i]) return (long)i;
     return -EMFILE;
 }
 
-static void fd_close(proc_t *g, uint64_t fd)
+long fd_alloc(proc_t *p, file_t *f, int min, int cloexec)
+{
+    long i = fd_free(p, min);
+    if (i < 0) return i;
+    p->grp->fds[i] = f;
+    p->grp->cloexec[i] = (uint8_t)cloexec;
+    return i;
+}
+
+void fd_close(proc_t *g, uint64_t fd)
 {
     file_t *f = g->fds[fd];
     g->fds[fd] = 0;
@@ -84,15 +94,18 @@ void fd_init_console(proc_t *init)
     }
 }
 
-static void pipe_stat(pipe_t *pp, uint8_t *st)
+/* The struct stat of an object in no directory: a pipe (pipefs) or a socket (sockfs). */
+static void anon_stat(uint64_t dev, uint64_t ino, uint32_t mode, uint8_t *st)
 {
     memset(st, 0, 128);
-    *(uint64_t *)(st + 0) = 0xc;              /* st_dev: pipefs */
-    *(uint64_t *)(st + 8) = pp->ino;
-    *(uint32_t *)(st + 16) = S_IFIFO | 0600;
+    *(uint64_t *)(st + 0) = dev;
+    *(uint64_t *)(st + 8) = ino;
+    *(uint32_t *)(st + 16) = mode;
     *(uint32_t *)(st + 20) = 1;
     *(uint32_t *)(st + 56) = 4096;
 }
+static void pipe_stat(pipe_t *pp, uint8_t *st) { anon_stat(0xc, pp->ino, S_IFIFO | 0600, st); }
+static void sock_stat(sock_t *s, uint8_t *st) { anon_stat(0x8, s->ino, S_IFSOCK | 0777, st); }
 
 void procfs_refresh(proc_t *caller, const char *path);
 void procfs_refresh_mounted(proc_t *caller, const char *path);
@@ -185,26 +198,30 @@ static void set_cred(proc_t *g, int real)
     vfs_cred = &cur_cred;
 }
 
-/* Wait for f: the call is run again when it changes. */
-static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6])
+/* Wait for obj: the call is run again when vfs_event reports it. */
+long fd_block(proc_t *p, void *obj, uint64_t nr, uint64_t a[6])
 {
     io_wait_mark(p);
     p->state = P_IO;
-    p->wait_obj = vfs_wait_object(f);
+    p->wait_obj = obj;
     p->sys_nr = nr;
     memcpy(p->sys_args, a, sizeof(p->sys_args));
     return SYSCALL_NO_REPLY;
 }
 
+/* Wait for f: the call is run again when it changes. */
+static long block_on(proc_t *p, file_t *f, uint64_t nr, uint64_t a[6]) { return fd_block(p, vfs_wait_object(f), nr, a); }
+
 /* SIGPIPE goes with EPIPE. */
-static long epipe(proc_t *p, long r)
+long fd_epipe(proc_t *p, long r)
 {
     sig_info_t si = { .code = SI_USER, .a = p->tgid, .b = (int32_t)p->grp->uid };
     if (r == -EPIPE_) sig_send_info(p, 13, &si);  /* to the thread, as Linux's send_sig */
     return r;
 }
 
-static int io_expired;  /* a tty read is made again because its VTIME ran out (fd_io_timeout) */
+static int io_expired;  /* a call is made again because its deadline passed (fd_io_timeout) */
+int fd_io_expired(void) { return io_expired; }
 
 /*
  * read or readv of a terminal: one call of the line discipline for the whole request (at most
@@ -264,6 +281,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
     file_t *f = fd_file(p, a[0]);
     if (!f) return -EBADF;
     uint64_t pos = positional ? a[3] : 0, *offp = positional ? &pos : 0;
+    if (f->sock) return positional ? -ESPIPE : sock_rw(p, f, nr, a, write, vec);
     if (positional && (int64_t)pos < 0) return -EINVAL;
     /* job control: a background group reading its controlling tty (or writing it under TOSTOP);
      * not through /dev/console, as in Linux, and only when the call starts */
@@ -305,7 +323,7 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
                 if (write) p->io_done = (uint64_t)total;
                 return block_on(p, f, nr, a);
             }
-            if (r < 0) { p->io_done = 0; return total ? total : write ? epipe(p, r) : r; }
+            if (r < 0) { p->io_done = 0; return total ? total : write ? fd_epipe(p, r) : r; }
             total += r;
             if (offp) pos += (uint64_t)r;
             base += (uint64_t)r;
@@ -334,6 +352,7 @@ static long sys_openat(proc_t *p, uint64_t nr, uint64_t a[6])
         if ((r = get_path(p, a[1], path)) || (r = at_dir(p, dirfd, path, &dir))) return r;
         file_t *linked = (flags & O_NOFOLLOW) ? 0 : proc_fd_link(p, path);
         if (linked && (flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+        if (linked && linked->sock) return -ENXIO;  /* sockets are not opened, as on Linux */
         if (linked && linked->pipe && !linked->node) r = pipe_open(linked->pipe, (uint32_t)flags, &f);
         else if (linked && linked->node) r = vfs_open_node(linked->node, (uint32_t)flags & ~(uint32_t)O_CREAT, &f);
         else r = vfs_open(dir, path, (uint32_t)flags, (uint32_t)a[3], p->grp->umask, &f);
@@ -377,10 +396,12 @@ static long stat_at(proc_t *p, int64_t dirfd, uint64_t upath, uint64_t flags, ui
         if (dirfd == AT_FDCWD) { n = p->grp->cwd; *mnt = p->grp->cwd_mnt; }
         else if (!f) return -EBADF;
         else if (f->pipe && !f->node) { pipe_stat(f->pipe, st); return 0; }
+        else if (f->sock) { sock_stat(f->sock, st); return 0; }
         else { n = f->node; *mnt = f->mnt; }
     } else {
         file_t *linked = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : proc_fd_link(p, path);
         if (linked && linked->pipe) { pipe_stat(linked->pipe, st); return 0; }
+        if (linked && linked->sock) { sock_stat(linked->sock, st); return 0; }
         if (linked && linked->node) { n = linked->node; *mnt = linked->mnt; }
         else if ((r = at_dir(p, dirfd, path, &dir)) || (r = vfs_lookup(dir, path, !(flags & AT_SYMLINK_NOFOLLOW), &n))) return r;
         else *mnt = vfs_lookup_mnt;
@@ -442,6 +463,8 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
     if (!f) return -EBADF;
     if (f->pipe && !f->node) {
         pipe_stat(f->pipe, st);
+    } else if (f->sock) {
+        sock_stat(f->sock, st);
     } else {
         vnode_stat(f->node, st);
     }
@@ -465,15 +488,7 @@ static long sys_fstat(proc_t *p, uint64_t fd, uint64_t ubuf)
 enum { EOVERFLOW_ = 75 };
 
 /* Wait for a lock on n: the call runs again whenever n's locks change. */
-static long block_on_locks(proc_t *p, vnode_t *n, uint64_t nr, uint64_t a[6])
-{
-    io_wait_mark(p);
-    p->state = P_IO;
-    p->wait_obj = &n->locks;
-    p->sys_nr = nr;
-    memcpy(p->sys_args, a, sizeof(p->sys_args));
-    return SYSCALL_NO_REPLY;
-}
+static long block_on_locks(proc_t *p, vnode_t *n, uint64_t nr, uint64_t a[6]) { return fd_block(p, &n->locks, nr, a); }
 
 /* The byte range of a struct flock (b) on f, as Linux computes it: 0 or -errno. */
 static long flock_range(file_t *f, const uint8_t *b, uint64_t *pstart, uint64_t *pend)
@@ -927,6 +942,11 @@ static long sys_ioctl(proc_t *p, uint64_t fd, uint64_t req, uint64_t arg)
 {
     file_t *f = fd_file(p, fd);
     if (!f) return -EBADF;
+    if (f->sock && (req == 0x541b || req == 0x5411)) {  /* FIONREAD (SIOCINQ), TIOCOUTQ (SIOCOUTQ) */
+        long n = req == 0x541b ? sock_nread(f->sock) : sock_nwrite(f->sock);
+        int v = (int)n;
+        return n < 0 ? n : copy_out(p, arg, &v, 4);
+    }
     if (req == 0x541b) {  /* FIONREAD */
         int n = f->pipe ? (int)f->pipe->len : f->tty ? (int)(f->master ? tty_master_avail(f->tty) : tty_inq(f->tty)) : 0;
         return copy_out(p, arg, &n, 4);
@@ -1324,7 +1344,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
     case LINUX_SYS_pipe2: {
         file_t *rf, *wf;
         if (a[1] & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK)) return -EINVAL;
-        pipe_create(&rf, &wf, (uint32_t)a[1]);
+        if ((r = pipe_create(&rf, &wf, (uint32_t)a[1]))) return r;
         long fr = fd_alloc(p, rf, 0, (a[1] & O_CLOEXEC) != 0);
         if (fr < 0) { file_put(rf); file_put(wf); return fr; }
         long fw = fd_alloc(p, wf, 0, (a[1] & O_CLOEXEC) != 0);
@@ -1507,7 +1527,7 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n;
             return block_on(p, out, nr, a);
         }
-        if (w < 0) { if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n; return epipe(p, w); }
+        if (w < 0) { if (offp) off -= (uint64_t)n; else in->off -= (uint64_t)n; return fd_epipe(p, w); }
         if (w < n) { if (offp) off -= (uint64_t)(n - w); else in->off -= (uint64_t)(n - w); }
         if (offp && copy_out(p, a[2], &off, 8)) return -EFAULT;
         return w;
@@ -1546,9 +1566,10 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
             file_t *f = fd_file(p, a[0]);
             if (!f) return -EBADF;
             mnt = f->mnt;
-            if (f->pipe) {
+            if (f->pipe || f->sock) {
                 memset(sf, 0, sizeof(sf));
-                sf[0] = 0x50495045; sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;  /* PIPEFS_MAGIC */
+                sf[0] = f->sock ? 0x534f434b : 0x50495045;  /* SOCKFS_MAGIC, PIPEFS_MAGIC */
+                sf[1] = 4096; sf[8] = 255; sf[9] = 4096; sf[10] = 0x20;
                 return copy_out(p, a[1], sf, sizeof(sf));
             }
             n = f->node;
@@ -1582,6 +1603,5 @@ static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
         return SYSCALL_NO_REPLY;
     }
     }
-    *handled = 0;
-    return 0;
+    return sock_syscall(p, nr, a, handled);
 }

@@ -12,6 +12,7 @@
  */
 #include <stdarg.h>
 #include "posix.h"
+#include "socket.h"
 
 static char buf[32768];
 static uint64_t len;
@@ -276,6 +277,7 @@ static void put_maps(proc_t *g, file_t *f)
 static void fd_target(file_t *f, char *out, uint64_t size)
 {
     if (f->pipe) { snprintf(out, size, "pipe:[%lu]", f->pipe->ino); return; }
+    if (f->sock) { snprintf(out, size, "socket:[%lu]", f->sock->ino); return; }
     if (f->ops) { snprintf(out, size, "anon_inode:%s", f->ops->name); return; }
     if (f->node && f->node->memfd) { snprintf(out, size, "/memfd:%s (deleted)", f->node->link); return; }
     if (!f->node || vfs_node_path(f->node, out, size) < 0) snprintf(out, size, "(deleted)");

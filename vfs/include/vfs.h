@@ -60,6 +60,7 @@ typedef struct vnode {
     uint16_t covered, mroots;      /* mounts on it, mounts showing it as their root (mount.c) */
     struct pipe *fifo;             /* FIFOs: the pipe while the FIFO is open */
     struct vlock *locks;           /* record locks and flock locks (lock.c); waiters wait on &locks */
+    struct sock *sock;             /* sockets (S_IFSOCK): the socket bound to this name, or 0 */
 } vnode_t;
 
 /* seq: the entry's place for getdents and telldir: one more than the last entry's when it is added, so
@@ -99,6 +100,7 @@ typedef struct file {
     int refs;
     struct tty *tty;               /* terminals: the tty (tty.h) */
     int master;                    /* a pty master (/dev/ptmx) */
+    struct sock *sock;             /* sockets (socket.h) */
     const file_ops_t *ops;         /* anon-inode files: their operations and object */
     void *priv;
     int watched;                   /* epoll entries naming this file (epoll_file_gone on release) */
@@ -234,6 +236,14 @@ int file_poll(file_t *f, int events);         /* POLLIN 1, POLLOUT 4, POLLHUP 16
 int vfs_file_pollable(file_t *f);             /* f's readiness can change (epoll accepts it) */
 long pipe_create(file_t **r, file_t **w, uint32_t flags);
 long pipe_open(pipe_t *p, uint32_t flags, file_t **out);  /* another open file of a pipe (/proc/<pid>/fd/N) */
+/* The pipe ring as a bounded byte queue (pipes, and sockets' receive queues): len bytes from head.
+ * ring_put appends (the caller checks that PIPE_SIZE - len leaves room), ring_peek copies len bytes
+ * starting skip bytes after head without taking them, ring_drop takes len bytes off the front. */
+pipe_t *pipe_new(void);                       /* an empty ring, no readers or writers */
+void pipe_free(pipe_t *p);
+void ring_put(pipe_t *p, const void *buf, uint64_t len);
+void ring_peek(pipe_t *p, uint64_t skip, void *buf, uint64_t len);
+void ring_drop(pipe_t *p, uint64_t len);
 
 /*
  * The pages of regular files are frames of the host (posix-server today), so that a process can map
@@ -292,5 +302,5 @@ void lock_release(vnode_t *n, uint64_t owner);   /* every lock of owner on n, of
 #define DEV_CONSOLE 0x501
 #define DEV_PTMX 0x502
 #define DEV_TTYAMA0 0xcc40  /* major 204, minor 64 */
-/* terminals: tty.h */
+/* terminals: tty.h; sockets: socket.h */
 #endif

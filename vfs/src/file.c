@@ -2,6 +2,7 @@
 #include "vfs.h"
 #include "lib.h"
 #include "tty.h"
+#include "socket.h"
 
 void *heap_alloc(uint64_t n);
 void heap_free(void *p, uint64_t n);
@@ -28,7 +29,10 @@ file_t *file_new_anon(const file_ops_t *ops, void *priv, uint32_t flags)
 
 void file_put(file_t *f)
 {
-    if (--f->refs > 0) return;
+    if (--f->refs > 0) {
+        if (f->sock && f->sock->inflight) sock_gc();
+        return;
+    }
     if (f->watched) epoll_file_gone(f);
     if (f->ops) f->ops->release(f);
     if (f->pipe) {
@@ -39,10 +43,10 @@ void file_put(file_t *f)
         vfs_event(p);
         if (!p->readers && !p->writers) {  /* a FIFO's data goes with its last opener, as on Linux */
             if (f->node && f->node->fifo == p) f->node->fifo = 0;
-            for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) heap_free(p->pg[i], PG);
-            heap_free(p, sizeof(*p));
+            pipe_free(p);
         }
     }
+    if (f->sock) sock_close(f->sock);
     if (f->node && f->node->locks) lock_release(f->node, (uint64_t)f);  /* its OFD and flock locks */
     if (f->tty) tty_close(f);
     if (f->node) { vfs_file_unmount(f); vnode_put(f->node); }
@@ -207,9 +211,9 @@ static long dev_write(vnode_t *n, const uint8_t *buf, uint64_t len)
 }
 
 /* ---- pipes ---- */
-static pipe_t *pipe_new(void);
 long pipe_create(file_t **r, file_t **w, uint32_t flags)
 {
+    if (mem_low()) return -ENOMEM;  /* a ring is 64 KiB: memory is left for the servers */
     pipe_t *p = pipe_new();
     p->readers = p->writers = 1;
     static uint64_t pipe_ino = 4000;
@@ -238,11 +242,17 @@ long pipe_open(pipe_t *p, uint32_t flags, file_t **out)
     return 0;
 }
 
-static pipe_t *pipe_new(void)
+pipe_t *pipe_new(void)
 {
     pipe_t *p = heap_alloc(sizeof(pipe_t));
     for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) p->pg[i] = heap_alloc(PG);
     return p;
+}
+
+void pipe_free(pipe_t *p)
+{
+    for (uint64_t i = 0; i < PIPE_SIZE / PG; i++) heap_free(p->pg[i], PG);
+    heap_free(p, sizeof(*p));
 }
 
 /* A FIFO's open file f (f->node set): join the node's pipe as reader, writer or both. */
@@ -251,6 +261,7 @@ long fifo_attach(file_t *f)
     vnode_t *n = f->node;
     uint32_t acc = f->flags & O_ACCMODE;
     if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && (!n->fifo || !n->fifo->readers)) return -ENXIO;
+    if (!n->fifo && mem_low()) return -ENOMEM;
     if (!n->fifo) n->fifo = pipe_new();
     pipe_t *p = f->pipe = n->fifo;
     if (acc != O_WRONLY) { p->readers++; p->r_opens++; if ((f->flags & O_NONBLOCK) && !p->writers) f->fifo_w = p->w_opens; }
@@ -283,6 +294,23 @@ static void ring_copy(pipe_t *p, uint64_t pos, uint8_t *buf, uint64_t len, int t
     }
 }
 
+void ring_put(pipe_t *p, const void *buf, uint64_t len)
+{
+    ring_copy(p, p->head + p->len, (uint8_t *)buf, len, 1);
+    p->len += len;
+}
+
+void ring_peek(pipe_t *p, uint64_t skip, void *buf, uint64_t len)
+{
+    ring_copy(p, p->head + skip, buf, len, 0);
+}
+
+void ring_drop(pipe_t *p, uint64_t len)
+{
+    p->head = (p->head + len) % PIPE_SIZE;
+    p->len -= len;
+}
+
 static long pipe_read(file_t *f, uint8_t *buf, uint64_t len)
 {
     pipe_t *p = f->pipe;
@@ -291,9 +319,8 @@ static long pipe_read(file_t *f, uint8_t *buf, uint64_t len)
         return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
     }
     if (len > p->len) len = p->len;
-    ring_copy(p, p->head, buf, len, 0);
-    p->head = (p->head + len) % PIPE_SIZE;
-    p->len -= len;
+    ring_peek(p, 0, buf, len);
+    ring_drop(p, len);
     vfs_event(p);
     return (long)len;
 }
@@ -307,8 +334,7 @@ static long pipe_write(file_t *f, const uint8_t *buf, uint64_t len)
     /* up to PIPE_BUF bytes go in at once or not at all */
     if (space == 0 || (len <= PIPE_BUF && space < len)) return f->flags & O_NONBLOCK ? -EAGAIN : VFS_WOULD_BLOCK;
     if (len > space) len = space;
-    ring_copy(p, p->head + p->len, (uint8_t *)buf, len, 1);
-    p->len += len;
+    ring_put(p, buf, len);
     vfs_event(p);
     return (long)len;
 }
@@ -317,6 +343,7 @@ void *vfs_wait_object(file_t *f)
 {
     if (f->ops) return f->ops->wait_object ? f->ops->wait_object(f) : f->priv;
     if (f->pipe) return f->pipe;
+    if (f->sock) return f->sock;
     return f->tty;  /* terminals report events on their tty_t */
 }
 
@@ -326,6 +353,7 @@ long file_read(file_t *f, void *buf, uint64_t len, uint64_t *off)
     if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH)) return -EBADF;
     if (f->ops) return off ? -ESPIPE : f->ops->read(f, buf, len);
     if (f->pipe) return off ? -ESPIPE : pipe_read(f, buf, len);
+    if (f->sock) return off ? -ESPIPE : sock_read(f, buf, len);
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
     if (t == S_IFDIR) return -EISDIR;
@@ -341,6 +369,7 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
     if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH)) return -EBADF;
     if (f->ops) return off ? -ESPIPE : f->ops->write(f, buf, len);
     if (f->pipe) return off ? -ESPIPE : pipe_write(f, buf, len);
+    if (f->sock) return off ? -ESPIPE : sock_write(f, buf, len);
     vnode_t *n = f->node;
     uint32_t t = n->mode & S_IFMT;
     if (f->tty) return off ? -ESPIPE : tty_file_write(f, buf, len);
@@ -357,7 +386,7 @@ long file_write(file_t *f, const void *buf, uint64_t len, uint64_t *off)
 long file_lseek(file_t *f, int64_t off, int whence)
 {
     if (f->ops) return 0;  /* anon-inode files: Linux's noop_llseek */
-    if (f->pipe) return -ESPIPE;
+    if (f->pipe || f->sock) return -ESPIPE;
     vnode_t *n = f->node;
     if (f->tty) return -ESPIPE;
     if ((n->mode & S_IFMT) == S_IFCHR) return 0;
@@ -430,7 +459,7 @@ void vnode_stat(vnode_t *n, void *statbuf)
 }
 
 /* Pipes, FIFOs, terminals and anon-inode files; not regular files, directories or other devices. */
-int vfs_file_pollable(file_t *f) { return f->ops || f->pipe || f->tty; }
+int vfs_file_pollable(file_t *f) { return f->ops || f->pipe || f->tty || f->sock; }
 
 int file_poll(file_t *f, int events)
 {
@@ -451,5 +480,6 @@ int file_poll(file_t *f, int events)
         return r & (events | 8 | 16);
     }
     if (f->tty) return tty_file_poll(f, events);
+    if (f->sock) return sock_poll(f->sock, events);
     return (1 | 4) & events;
 }

@@ -268,7 +268,6 @@ void sig_fill_info(int32_t si[32], int sig, const sig_info_t *i);  /* Linux's si
 /* p takes the first pending signal of set (not SIGKILL or SIGSTOP), as rt_sigtimedwait would: its
  * number and Linux's siginfo in si, or 0 if none is pending. */
 int sig_take_masked(proc_t *p, uint64_t set, int32_t si[32]);
-void signalfd_pended(void);      /* a signal was made pending (epoll_ops.c: signalfd wakeups) */
 int sig_deliverable(proc_t *p);
 /* Answer p's current syscall with result r, running a signal handler first if one is due. */
 void sig_reply_current(proc_t *p, long r, psn_msg_t *m);
@@ -279,7 +278,7 @@ long sig_altstack(proc_t *p, uint64_t ss, uint64_t old, uint64_t sp);
 
 /* files (fd_ops.c) */
 long fd_syscall(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
-long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6]);  /* read or write: fd_syscall's answer */
+long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);  /* read or write, as fd_syscall */
 file_t *fd_file(proc_t *p, uint64_t fd);          /* the open file of descriptor fd, or 0 */
 long fd_free(proc_t *p, int min);                 /* the lowest free descriptor >= min, or -EMFILE */
 long fd_alloc(proc_t *p, file_t *f, int min, int cloexec);  /* the same, now f's */
@@ -337,6 +336,7 @@ void timers_exec(proc_t *g);         /* execve: the POSIX timers go, the interva
 void timers_exit(proc_t *g);         /* the process ended: all its timers go */
 void timer_dequeued(proc_t *t, int sig, sig_info_t *si);  /* t takes sig (si: its siginfo, updated) */
 uint64_t time_ns(void);              /* the monotonic clock, ns */
+uint64_t cntvct_of_ns(uint64_t ns);  /* the counter value of monotonic time ns, rounded up */
 #define REALTIME_OFFSET_NS (1764000000ULL * 1000000000ULL)  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 uint64_t posix_next_deadline(void);
 /* CPU time and usage (cputime_ops.c) */

@@ -23,7 +23,6 @@ extern proc_t *current_caller;
 #define UNSTOPPABLE ((1UL << 8) | (1UL << 18))  /* SIGKILL, SIGSTOP */
 int signalfd_take(uint64_t mask, int32_t si[32]) { return current_caller ? sig_take_masked(current_caller, mask, si) : 0; }
 int signalfd_ready(uint64_t mask) { return current_caller && (sig_pending_set(current_caller) & mask & ~UNSTOPPABLE); }
-void signalfd_pended(void) { signalfd_arrived(); }
 
 /* signalfd4(fd, mask, size, flags): a new signalfd (fd -1) or a new mask for one. */
 static long sys_signalfd4(proc_t *p, uint64_t a[6])

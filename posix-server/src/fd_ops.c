@@ -1042,8 +1042,9 @@ void io_run_wakeups(void)
 static long fd_syscall_as(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
 
 /* read or write (nr), as fd_syscall would run it. */
-long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6])
+long fd_rw(proc_t *p, uint64_t nr, uint64_t a[6], int *handled)
 {
+    *handled = 1;
     set_cred(p->grp, 0);
     long r = do_rw(p, nr, a, nr == LINUX_SYS_write, 0, 0);
     vfs_cred = 0;

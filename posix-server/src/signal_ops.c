@@ -4,6 +4,7 @@
  * sigcontext), so that musl's handlers, SA_SIGINFO and sigreturn work unchanged.
  */
 #include "posix.h"
+#include "epoll.h"
 
 #define SIGKILL 9
 #define SIGSEGV 11
@@ -112,7 +113,7 @@ static int pend_add_entry(sigpend_t *s, proc_t *g, int sig, const sig_info_t *si
 static int pend_add(sigpend_t *s, proc_t *g, int sig, const sig_info_t *si)
 {
     int r = pend_add_entry(s, g, sig, si);
-    if (r >= 0) signalfd_pended();  /* signalfd readers and pollers look again */
+    if (r >= 0) signalfd_arrived();  /* signalfd readers and pollers look again */
     return r;
 }
 

@@ -1,7 +1,6 @@
 /* The Linux syscalls a process makes, served for it (arguments already unpacked). */
 #include "posix.h"
 #include "epoll.h"
-#define NS_PER_S 1000000000ULL
 
 proc_t procs[MAX_PROCS];
 static const char *const syscall_names[] = LINUX_SYSCALL_NAMES;
@@ -164,7 +163,17 @@ static long sys_rt_sigprocmask(proc_t *p, uint64_t how, uint64_t set, uint64_t o
 
 uint64_t sp_at_syscall;  /* the caller's sp, for sigreturn and sigaltstack */
 
-/* Every syscall but the two below, through the chain of *_syscall dispatchers. */
+/*
+ * The operation files' dispatchers, asked in turn for a syscall the switch below does not serve.
+ * Each answers for a syscall number whatever its arguments (handled depends on nr alone), so the one
+ * that served nr is remembered in owner[] and later calls go straight to it.
+ */
+typedef long (*syscall_fn)(proc_t *p, uint64_t nr, uint64_t a[6], int *handled);
+static const syscall_fn chain[] = { timer_syscall, ident_syscall, fd_syscall, epoll_syscall, cputime_syscall, misc_syscall };
+/* read and write, the most frequent by far, start out with fd_rw, which skips fd_syscall's switch */
+static syscall_fn owner[LINUX_NR_SYSCALLS] = { [LINUX_SYS_read] = fd_rw, [LINUX_SYS_write] = fd_rw };
+
+/* A syscall no dispatcher has served yet, or one of the switch below. */
 static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, uint64_t a[6])
 {
     switch (nr) {
@@ -271,18 +280,12 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
         return 0;
     }
     int handled;
-    long r = timer_syscall(p, nr, a, &handled);
-    if (handled) return r;
-    r = ident_syscall(p, nr, a, &handled);
-    if (handled) return r;
-    r = fd_syscall(p, nr, a, &handled);
-    if (handled) return r;
-    r = epoll_syscall(p, nr, a, &handled);
-    if (handled) return r;
-    r = cputime_syscall(p, nr, a, &handled);
-    if (handled) return r;
-    r = misc_syscall(p, nr, a, &handled);
-    if (handled) return r;
+    for (uint64_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++) {
+        long r = chain[i](p, nr, a, &handled);
+        if (!handled) continue;
+        if (nr < LINUX_NR_SYSCALLS) owner[nr] = chain[i];  /* next time straight there */
+        return r;
+    }
     if (nr < LINUX_NR_SYSCALLS && !logged[nr]) {
         logged[nr] = 1;
         printf("posix-server: unimplemented syscall %s (%lu): ENOSYS\n", syscall_names[nr] ? syscall_names[nr] : "?", nr);
@@ -290,11 +293,11 @@ static __attribute__((noinline)) long syscall_dispatch(proc_t *p, uint64_t nr, u
     return -ENOSYS;
 }
 
-/* One Linux syscall of p: its result, or SYSCALL_NO_REPLY. read and write, the most frequent by
- * far, go straight to the file code. */
+/* One Linux syscall of p: its result, or SYSCALL_NO_REPLY. */
 long posix_syscall(proc_t *p, uint64_t nr, uint64_t a[6])
 {
-    if (__builtin_expect(nr == LINUX_SYS_read || nr == LINUX_SYS_write, 1)) return fd_rw(p, nr, a);
+    static int handled;  /* known: handled (static, so that the call is a tail call) */
+    if (nr < LINUX_NR_SYSCALLS && owner[nr]) return owner[nr](p, nr, a, &handled);
     return syscall_dispatch(p, nr, a);
 }
 
@@ -328,9 +331,6 @@ uint64_t posix_next_deadline(void)
     if (!sleepers) sleep_next = 0;
     if (t && (!d || t < d)) d = t;
     if (c && (!d || c < d)) d = c;
-    if (tfd) {  /* ns to cntvct, rounded up: never early */
-        uint64_t f = read_cntfrq(), v = tfd / NS_PER_S * f + (tfd % NS_PER_S * f + NS_PER_S - 1) / NS_PER_S;
-        if (!d || v < d) d = v;
-    }
+    if (tfd && (!d || cntvct_of_ns(tfd) < d)) d = cntvct_of_ns(tfd);
     return d;
 }

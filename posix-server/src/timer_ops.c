@@ -80,9 +80,13 @@ uint64_t timers_next(void)
             if (armed(&timers[i]) && (!next_ns || timers[i].expires < next_ns)) next_ns = timers[i].expires;
         dirty = 0;
     }
-    if (!next_ns) return 0;
+    return next_ns ? cntvct_of_ns(next_ns) : 0;
+}
+
+uint64_t cntvct_of_ns(uint64_t ns)
+{
     uint64_t f = read_cntfrq();  /* rounded up: never early */
-    return next_ns / NS * f + (next_ns % NS * f + NS - 1) / NS;
+    return ns / NS * f + (ns % NS * f + NS - 1) / NS;
 }
 
 /* A CPU timer's clock still has its process or thread; its time now (ns). */

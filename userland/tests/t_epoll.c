@@ -16,15 +16,6 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-static void msleep(int ms) { struct timespec ts = { 0, ms * 1000000L }; nanosleep(&ts, 0); }
-
 static int link_is(int fd, const char *want)
 {
     char path[64], buf[64];
@@ -68,7 +59,7 @@ static void test_eventfd(void)
 
     int b = eventfd(0, 0);
     pid_t pid = fork();
-    if (pid == 0) { msleep(30); uint64_t w = 7; write(b, &w, 8); _exit(0); }
+    if (pid == 0) { pause_ms(30); uint64_t w = 7; write(b, &w, 8); _exit(0); }
     v = 0;
     CHECK(read(b, &v, 8) == 8 && v == 7, "eventfd: a blocked read is woken by another process's write");
     waitpid(pid, 0, 0);
@@ -98,7 +89,7 @@ static void test_timerfd(void)
     CHECK_ERR(read(t, &n, 8), EAGAIN, "timerfd: no expiry yet, nonblocking: EAGAIN");
     struct itimerspec per = { { 0, 10 * 1000000L }, { 0, 10 * 1000000L } };
     timerfd_settime(t, 0, &per, 0);
-    msleep(55);
+    pause_ms(55);
     CHECK(read(t, &n, 8) == 8 && n >= 3 && n < 1000, "timerfd: a periodic timer counts every expiry");
     struct itimerspec old;
     struct itimerspec zero = { { 0, 0 }, { 0, 0 } };
@@ -204,7 +195,7 @@ static void test_epoll(void)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t pid = fork();
-    if (pid == 0) { msleep(30); write(p[1], &c, 1); _exit(0); }
+    if (pid == 0) { pause_ms(30); write(p[1], &c, 1); _exit(0); }
     CHECK(ev_data(outer, 5000, &evs, &n) == 5 && n == 1 && ms_since(&t0) >= 25,
           "epoll_wait blocks until another process writes (through a nested epoll)");
     waitpid(pid, 0, 0);
@@ -216,7 +207,7 @@ static void test_epoll(void)
     sigaction(SIGUSR1, &sa, 0);
     pid_t parent = getpid();
     pid = fork();
-    if (pid == 0) { msleep(30); kill(parent, SIGUSR1); _exit(0); }
+    if (pid == 0) { pause_ms(30); kill(parent, SIGUSR1); _exit(0); }
     CHECK(epoll_wait(ep, out, 2, 5000) == -1 && errno == EINTR && usr1, "epoll_wait: a handled signal: EINTR");
     waitpid(pid, 0, 0);
 
@@ -297,12 +288,12 @@ static void test_signalfd(void)
     int fl = fcntl(s, F_GETFL);
     fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
     pid_t parent = getpid(), c = fork();
-    if (c == 0) { msleep(30); kill(parent, SIGUSR2); _exit(0); }
+    if (c == 0) { pause_ms(30); kill(parent, SIGUSR2); _exit(0); }
     CHECK(epoll_wait(ep, &out, 1, 5000) == 1 && out.data.u64 == 11, "signalfd: epoll_wait wakes when a signal comes");
     CHECK(read(s, ssi, sizeof(ssi)) == 128 && ssi[0].ssi_signo == SIGUSR2, "signalfd: and the read takes it");
     waitpid(c, 0, 0);
     c = fork();
-    if (c == 0) { msleep(30); kill(parent, SIGUSR2); _exit(0); }
+    if (c == 0) { pause_ms(30); kill(parent, SIGUSR2); _exit(0); }
     CHECK(read(s, ssi, sizeof(ssi)) == 128 && ssi[0].ssi_signo == SIGUSR2 && ssi[0].ssi_pid == (uint32_t)c,
           "signalfd: a blocking read is woken by another process's kill");
     waitpid(c, 0, 0);

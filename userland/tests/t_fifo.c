@@ -9,18 +9,6 @@
 
 #define F "/tmp/t_fifo.f"
 
-static void pause_ms(int ms)
-{
-    struct timespec d = { 0, ms * 1000000L };
-    nanosleep(&d, 0);
-}
-
-static int exited_ok(pid_t c)
-{
-    int st;
-    return waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
 static void on_alarm(int s) { (void)s; }
 
 int main(void)

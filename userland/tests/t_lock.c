@@ -12,12 +12,6 @@
 
 static int fd;
 
-static void pause_ms(int ms)
-{
-    struct timespec d = { 0, ms * 1000000L };
-    nanosleep(&d, 0);
-}
-
 static int lk(int f, int cmd, int type, int whence, long start, long len)
 {
     struct flock l = { .l_type = type, .l_whence = whence, .l_start = start, .l_len = len };

@@ -14,23 +14,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-/* Read until want bytes came or nothing more arrives for a while (ptys move data asynchronously on Linux). */
-static int read_for(int fd, char *buf, int want, int ms)
-{
-    int n = 0;
-    while (n < want) {
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (poll(&p, 1, ms) <= 0 || !(p.revents & POLLIN)) break;
-        int r = read(fd, buf + n, want - n);
-        if (r <= 0) break;
-        n += r;
-    }
-    buf[n] = 0;
-    return n;
-}
-
-static void drain(int fd) { char b[512]; while (read_for(fd, b, sizeof(b) - 1, 100) > 0) {} }
-
 static int readable(int fd, int ms)
 {
     struct pollfd p = { fd, POLLIN, 0 };
@@ -125,7 +108,7 @@ int main(void)
     CHECK(!readable(s, 200), "canonical mode: an unfinished line is not readable");
     write(m, "c\r", 2);
     CHECK(read_for(s, buf, 100, 2000) == 4 && !strcmp(buf, "abc\n"), "the line completes; ICRNL makes CR a newline");
-    drain(m);
+    drain_fd(m);
     write(m, "xy\x7fz\n", 5);
     CHECK(read_for(s, buf, 100, 2000) == 3 && !strcmp(buf, "xz\n"), "erase (DEL) removes a character");
     write(m, "junk\x15ok\n", 8);
@@ -135,7 +118,7 @@ int main(void)
     CHECK(read_for(s, buf, 100, 2000) == 14 && !strcmp(buf, "one three x-z\n"), "word erase (^W) removes the last word");
     write(m, "a\x16\x03\x16\x15" "b\n", 7);
     CHECK(read_for(s, buf, 100, 2000) == 5 && !strcmp(buf, "a\x03\x15" "b\n"), "^V takes the next character as it is");
-    drain(m);
+    drain_fd(m);
     write(m, "\x04", 1);
     CHECK(readable(s, 2000) && read(s, buf, 100) == 0, "^D on an empty line: read returns 0");
     CHECK(!readable(s, 200), "one ^D is one end of file");
@@ -144,13 +127,13 @@ int main(void)
     write(m, "long line\n", 10);
     CHECK(readable(s, 2000) && read(s, buf, 4) == 4 && read(s, buf + 4, 100) == 6 && !memcmp(buf, "long line\n", 10),
           "a line is read in pieces by short reads");
-    drain(m);
+    drain_fd(m);
     write(m, "two\n", 4);
     readable(s, 2000);
     int avail = 0;
     CHECK(ioctl(s, FIONREAD, &avail) == 0 && avail == 4, "FIONREAD counts the complete line");
     read(s, buf, 100);
-    drain(m);
+    drain_fd(m);
     CHECK(write(s, "one\ntwo\n", 8) == 8 && read_for(m, buf, 10, 2000) == 10 && !strcmp(buf, "one\r\ntwo\r\n"),
           "slave output reaches the master with NL turned into CR NL");
     struct pollfd pm = { m, POLLIN | POLLOUT, 0 }, ps = { s, POLLIN | POLLOUT, 0 };
@@ -169,11 +152,11 @@ int main(void)
     ps.revents = 0;
     CHECK(poll(&ps, 1, 2000) == 1 && (ps.revents & POLLIN), "poll: a complete line makes the slave readable");
     read(s, buf, 10);
-    drain(m);
+    drain_fd(m);
     write(s, "q", 1);
     pm.revents = 0;
     CHECK(poll(&pm, 1, 2000) == 1 && (pm.revents & POLLIN), "poll: slave output makes the master readable");
-    drain(m);
+    drain_fd(m);
 
     /* ---- signals end a read that waits for input; SA_RESTART makes it again ---- */
     struct sigaction sa = { 0 };
@@ -193,7 +176,7 @@ int main(void)
     CHECK(read(s, buf, 10) == 5 && got == SIGUSR1, "with SA_RESTART the read goes on after the handler");
     waitpid(w, 0, 0);
     waitpid(k, 0, 0);
-    drain(m);
+    drain_fd(m);
     int pp[2];
     pipe(pp);
     sa.sa_flags = 0;
@@ -244,7 +227,7 @@ int main(void)
     CHECK(tcsetattr(s, TCSAFLUSH, &t) == 0, "back to canonical mode");
     write(m, "x\n", 2);
     CHECK(read_for(s, buf, 10, 2000) == 2 && tcflush(s, TCIOFLUSH) == 0, "tcflush");
-    drain(m);
+    drain_fd(m);
 
     /* ---- no controlling terminal here ---- */
     CHECK_ERR(open("/dev/tty", O_RDWR), ENXIO, "/dev/tty without a controlling terminal: ENXIO");

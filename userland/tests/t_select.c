@@ -12,19 +12,6 @@
 static volatile int got;
 static void on_usr1(int s) { (void)s; got++; }
 
-static void pause_ms(int ms)
-{
-    struct timespec d = { 0, ms * 1000000L };
-    nanosleep(&d, 0);
-}
-
-static long ms_since(struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* pselect6 as the kernel takes it: the timeout is written back, the mask is {pointer, size}. */
 static long raw_pselect(int n, fd_set *r, fd_set *w, struct timespec *ts, const sigset_t *mask)
 {

@@ -23,23 +23,6 @@
 #define TIOCGEXCL 0x80045440
 #endif
 
-/* Read until want bytes came or nothing more arrives for ms (ptys move data asynchronously on Linux). */
-static int read_for(int fd, char *buf, int want, int ms)
-{
-    int n = 0;
-    while (n < want) {
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (poll(&p, 1, ms) <= 0 || !(p.revents & POLLIN)) break;
-        int r = read(fd, buf + n, want - n);
-        if (r <= 0) break;
-        n += r;
-    }
-    buf[n] = 0;
-    return n;
-}
-
-static void drain(int fd) { char b[512]; while (read_for(fd, b, sizeof(b) - 1, 100) > 0) {} }
-
 /* One read once fd is readable (at most ms): its count, or 0 if nothing came */
 static int read_once(int fd, char *buf, int len, int ms)
 {
@@ -53,13 +36,6 @@ static int poll_ev(int fd, int events, int ms)
 {
     struct pollfd p = { fd, (short)events, 0 };
     return poll(&p, 1, ms) == 1 ? p.revents : 0;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
 /* A child that writes s to fd after ms, then (if s2) s2 after ms2 more, and exits. */
@@ -264,7 +240,7 @@ static void test_reads(int m, int s)
           "TIOCSIG SIGQUIT through the master reaches the foreground group");
     close(sync[0]);
     close(sync[1]);
-    drain(m);
+    drain_fd(m);
 }
 
 /* struct termios2 and struct termio as asm-generic/termbits.h has them */
@@ -343,7 +319,7 @@ static void test_packet(int m, int s)
     char buf[64];
     int v = 7;
     set_raw(s, 1, 0);
-    drain(m);
+    drain_fd(m);
     CHECK(ioctl(m, TIOCGPKT, &v) == 0 && v == 0, "TIOCGPKT: packet mode is off at first");
     CHECK_ERR(ioctl(s, TIOCPKT, &v), ENOTTY, "TIOCPKT on a slave: ENOTTY");
     CHECK_ERR(ioctl(s, TIOCGPKT, &v), ENOTTY, "TIOCGPKT on a slave: ENOTTY");
@@ -394,7 +370,7 @@ static void test_packet(int m, int s)
     CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "the same termios again: no status");
     t.c_cc[VSTOP] = 0x13;
     tcsetattr(s, TCSANOW, &t);
-    drain(m);
+    drain_fd(m);
 
     /* ^S and ^Q written to the master stop and start the slave's output */
     write(m, "\x13", 1);
@@ -412,7 +388,7 @@ static void test_packet(int m, int s)
     ioctl(m, TIOCPKT, &v);
     CHECK(!(poll_ev(m, POLLIN | POLLPRI, 200)), "turning packet mode on clears a pending status");
     tcflow(s, TCOON);
-    drain(m);
+    drain_fd(m);
     v = 0;
     CHECK(ioctl(m, TIOCPKT, &v) == 0 && ioctl(m, TIOCGPKT, &v) == 0 && v == 0, "TIOCPKT 0 turns packet mode off");
     write(s, "raw", 3);
@@ -435,14 +411,14 @@ static void test_packet(int m, int s)
 
     /* ^C without NOFLSH flushes: the master hears of it */
     set_flags(s, 0, 0, 0, 0, 0, 0);
-    drain(m);
+    drain_fd(m);
     v = 1;
     ioctl(m, TIOCPKT, &v);
     write(m, "\x03", 1);
     CHECK(read_for(m, buf, 1, 2000) == 1 && buf[0] == (TIOCPKT_FLUSHREAD | TIOCPKT_FLUSHWRITE), "^C in packet mode: both flush bits");
     v = 0;
     ioctl(m, TIOCPKT, &v);
-    drain(m);
+    drain_fd(m);
 }
 
 static void test_flow(int m, int s)
@@ -453,7 +429,7 @@ static void test_flow(int m, int s)
     tcgetattr(s, &t);
     t.c_iflag |= IXON;
     tcsetattr(s, TCSANOW, &t);
-    drain(m);
+    drain_fd(m);
 
     write(m, "\x13", 1);
     usleep(100000);
@@ -497,7 +473,7 @@ static void test_flow(int m, int s)
     CHECK(!(poll_ev(s, POLLOUT, 100) & POLLOUT), "nor does ^Q");
     tcflow(s, TCOON);
     CHECK(poll_ev(s, POLLOUT, 1000) & POLLOUT, "TCOON restarts it");
-    drain(s);
+    drain_fd(s);
 
     struct termios echo = base;  /* canonical with echo: the echo waits while output is stopped */
     tcsetattr(s, TCSANOW, &echo);
@@ -508,7 +484,7 @@ static void test_flow(int m, int s)
     write(m, "\x11", 1);
     CHECK(read_for(m, buf, 1, 2000) == 1 && buf[0] == 'e', "IXON: the echo comes when output starts");
     tcsetattr(s, TCSAFLUSH, &t);
-    drain(m);
+    drain_fd(m);
 
     t.c_iflag &= ~(tcflag_t)(IXON | IXANY);
     tcsetattr(s, TCSANOW, &t);
@@ -532,7 +508,7 @@ static void test_flow(int m, int s)
     t.c_iflag &= ~(tcflag_t)IXON;
     t.c_lflag &= ~(tcflag_t)ISIG;
     tcsetattr(s, TCSAFLUSH, &t);
-    drain(m);
+    drain_fd(m);
 
     CHECK(tcflow(m, TCOOFF) == 0 && !(poll_ev(m, POLLOUT, 100) & POLLOUT), "TCOOFF on the master: it is not writable");
     set_nonblock(m, 1);
@@ -555,7 +531,7 @@ static void test_queues(int m, int s)
     char buf[64];
     int n;
     set_flags(s, 0, 0, 0, 0, 0, 0);
-    drain(m);
+    drain_fd(m);
     write(m, "one\ntw", 6);
     usleep(100000);
     CHECK(ioctl(s, TIOCINQ, &n) == 0 && n == 4, "TIOCINQ in canonical mode: complete lines only");
@@ -575,10 +551,10 @@ static void test_queues(int m, int s)
         CHECK(ioctl(s, FIONREAD, &n) == 0 && n == 5, "FIONREAD does not count ends of file");
         CHECK(read(s, got, 1) == 1 && read(s, got + 1, 10) == 1 && read(s, got, 10) == 0 && read(s, got, 10) == 3,
               "a line ended by ^D is read in pieces, then ^D alone reads as end of file");
-        drain(m);
+        drain_fd(m);
     }
     CHECK(!(poll_ev(s, POLLIN, 100) & POLLIN), "after TCIFLUSH nothing is readable");
-    drain(m);
+    drain_fd(m);
     write(s, "out", 3);
     usleep(100000);
     CHECK(ioctl(m, FIONREAD, &n) == 0 && n == 3, "FIONREAD on the master: the slave's output");
@@ -598,7 +574,7 @@ static void test_queues(int m, int s)
     c = '\n';
     ioctl(s, TIOCSTI, &c);
     CHECK(read_once(s, buf, 10, 1000) == 2 && !memcmp(buf, "k\n", 2), "what TIOCSTI pushed is read from the slave");
-    drain(m);
+    drain_fd(m);
     CHECK_ERR(ioctl(s, TIOCSTI, (void *)8), EFAULT, "TIOCSTI from a bad pointer: EFAULT");
     c = 'M';
     CHECK(ioctl(m, TIOCSTI, &c) == 0 && read_once(m, buf, 10, 1000) == 1 && buf[0] == 'M', "TIOCSTI on the master: the master reads it");
@@ -670,7 +646,7 @@ static int in_is(int m, int s, const char *in, const char *want, const char *ech
     write(m, in, strlen(in));
     int ok = reads(s, want);
     if (echo) ok = reads(m, echo) && ok;
-    else drain(m);
+    else drain_fd(m);
     return ok;
 }
 
@@ -678,7 +654,7 @@ static void test_flags(int m, int s)
 {
     char buf[16];
     set_flags(s, 0, 0, OCRNL, 0, 0, 0);
-    drain(m);
+    drain_fd(m);
     CHECK(out_is(m, s, "a\rb\n", "a\nb\r\n"), "OCRNL: CR goes out as NL");
     set_flags(s, 0, 0, ONOCR, 0, 0, 0);
     CHECK(out_is(m, s, "\rab\rc\n\r", "ab\rc\r\n"), "ONOCR: no CR at column 0");
@@ -754,7 +730,7 @@ static void test_flags(int m, int s)
     char nb[16];
     write(m, "a\0b\n", 4);
     CHECK(read_once(s, nb, 10, 1000) == 4 && !memcmp(nb, "a\0b\n", 4), "a control character set to 0 is disabled: NUL is data");
-    drain(m);
+    drain_fd(m);
     t = base;
     t.c_lflag &= ~(tcflag_t)ICANON;
     t.c_iflag = 0;
@@ -780,14 +756,14 @@ static void test_flags(int m, int s)
     usleep(100000);
     write(m, "\x03", 1);
     CHECK(!(poll_ev(s, POLLIN, 300) & POLLIN), "^C flushes the input");
-    drain(m);
+    drain_fd(m);
     set_flags(s, 0, 0, 0, 0, NOFLSH, 0);
     write(m, "abc\n", 4);
     usleep(100000);
     write(m, "\x03", 1);
     CHECK(read_once(s, buf, 10, 1000) == 4, "NOFLSH: ^C keeps the input");
     set_flags(s, 0, 0, 0, 0, 0, 0);
-    drain(m);
+    drain_fd(m);
 }
 
 int main(void)

@@ -22,18 +22,6 @@
 #define P1 "/tmp/t_unix.s1"
 #define P2 "/tmp/t_unix.s2"
 
-static void pause_ms(int ms)
-{
-    struct timespec d = { 0, ms * 1000000L };
-    nanosleep(&d, 0);
-}
-
-static int exited_ok(pid_t c)
-{
-    int st;
-    return waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
 static socklen_t mkaddr(struct sockaddr_un *a, const char *path)
 {
     memset(a, 0, sizeof(*a));
@@ -53,23 +41,48 @@ static socklen_t mkabstract(struct sockaddr_un *a, const char *name)
 static int got_alarm;
 static void on_alarm(int s) { (void)s; got_alarm = 1; }
 
-/* send one descriptor (and some bytes) over s */
-static long send_fd(int s, int fd, const char *data)
+/* send n (at most 4) descriptors and some bytes over s */
+static long send_fds(int s, const int *fds, int n, const char *data)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))];
+    char cbuf[CMSG_SPACE(4 * sizeof(int))];
     struct iovec v = { (void *)data, strlen(data) };
     struct msghdr m = { 0 };
     memset(cbuf, 0, sizeof(cbuf));
     m.msg_iov = &v;
     m.msg_iovlen = 1;
     m.msg_control = cbuf;
-    m.msg_controllen = sizeof(cbuf);
+    m.msg_controllen = CMSG_SPACE(n * sizeof(int));
     struct cmsghdr *c = CMSG_FIRSTHDR(&m);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    c->cmsg_len = CMSG_LEN(n * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, n * sizeof(int));
     return sendmsg(s, &m, 0);
+}
+
+static long send_fd(int s, int fd, const char *data) { return send_fds(s, &fd, 1, data); }
+
+/* receive up to 4 descriptors with recvmsg (flags): 100 * bytes + descriptors, or -1; *mflags: msg_flags */
+static int recv_fds(int s, char *data, size_t dlen, int *fds, size_t clen, int *mflags, int flags)
+{
+    char cbuf[CMSG_SPACE(4 * sizeof(int))];
+    struct iovec v = { data, dlen };
+    struct msghdr m = { 0 };
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = clen ? cbuf : 0;
+    m.msg_controllen = clen;
+    long r = recvmsg(s, &m, flags);
+    if (r < 0) return -1;
+    *mflags = m.msg_flags;
+    int n = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            memcpy(fds + n, CMSG_DATA(c), k * sizeof(int));
+            n += k;
+        }
+    return (int)r * 100 + n;
 }
 
 static void t_errors(void)
@@ -412,18 +425,10 @@ static void t_rights(void)
         close(sv[0]);
         close(p[0]);
         close(p[1]);
-        char cbuf[CMSG_SPACE(sizeof(int))];
-        struct iovec v = { buf, sizeof(buf) };
-        struct msghdr m = { 0 };
-        m.msg_iov = &v;
-        m.msg_iovlen = 1;
-        m.msg_control = cbuf;
-        m.msg_controllen = sizeof(cbuf);
-        if (recvmsg(sv[1], &m, MSG_CMSG_CLOEXEC) != 4 || memcmp(buf, "pipe", 4)) _exit(1);
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-        if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int))) _exit(2);
-        int fd;
-        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        int fds[4], mf;
+        if (recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(sizeof(int)), &mf, MSG_CMSG_CLOEXEC) != 401 ||
+            memcmp(buf, "pipe", 4)) _exit(1);
+        int fd = fds[0];
         if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC)) _exit(3);
         if (write(fd, "via-scm", 7) != 7) _exit(4);
         _exit(0);
@@ -443,27 +448,17 @@ static void t_rights(void)
     write(f, "0123456789", 10);
     lseek(f, 2, SEEK_SET);
     CHECK(send_fd(sv[0], f, "f") == 1, "pass a file");
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    struct iovec v = { buf, sizeof(buf) };
-    struct msghdr m = { 0 };
-    m.msg_iov = &v;
-    m.msg_iovlen = 1;
-    m.msg_control = cbuf;
-    m.msg_controllen = sizeof(cbuf);
-    CHECK(recvmsg(sv[1], &m, 0) == 1, "receive it");
-    int g = -1;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-    if (cm && cm->cmsg_type == SCM_RIGHTS) memcpy(&g, CMSG_DATA(cm), sizeof(int));
+    int fds[4] = { -1 }, mf;
+    CHECK(recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(sizeof(int)), &mf, 0) == 101, "receive it");
+    int g = fds[0];
     CHECK(g >= 0 && g != f && !(fcntl(g, F_GETFD) & FD_CLOEXEC), "a new descriptor, without close-on-exec");
     CHECK(lseek(g, 0, SEEK_CUR) == 2 && read(g, buf, 3) == 3 && lseek(f, 0, SEEK_CUR) == 5, "for the same open file (shared offset)");
     close(g);
     /* no room for the descriptor: MSG_CTRUNC, and it is not installed */
     send_fd(sv[0], f, "g");
-    m.msg_control = 0;
-    m.msg_controllen = 0;
     int before = dup(0);
     close(before);
-    CHECK(recvmsg(sv[1], &m, 0) == 1 && (m.msg_flags & MSG_CTRUNC), "no control area: MSG_CTRUNC");
+    CHECK(recv_fds(sv[1], buf, sizeof(buf), fds, 0, &mf, 0) == 100 && (mf & MSG_CTRUNC), "no control area: MSG_CTRUNC");
     int after = dup(0);
     CHECK(after == before, "and no descriptor was made");
     close(after);
@@ -554,7 +549,6 @@ static void t_options(void)
     if (s >= 0) close(s);
 }
 
-
 static void t_more(void)
 {
     int sv[2], xv[2];
@@ -601,18 +595,10 @@ static void t_more(void)
         close(sv[0]);
         close(xv[0]);
         close(xv[1]);
-        char cbuf[CMSG_SPACE(sizeof(int))], b[8];
-        struct iovec v = { b, sizeof(b) };
-        struct msghdr m = { 0 };
-        m.msg_iov = &v;
-        m.msg_iovlen = 1;
-        m.msg_control = cbuf;
-        m.msg_controllen = sizeof(cbuf);
-        if (recvmsg(sv[1], &m, 0) != 1) _exit(1);
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-        int fd;
-        if (!cm) _exit(2);
-        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        char b[8];
+        int fds[4], mf;
+        if (recv_fds(sv[1], b, sizeof(b), fds, CMSG_SPACE(sizeof(int)), &mf, 0) != 101) _exit(1);
+        int fd = fds[0];
         int type = 0;
         socklen_t l = sizeof(type);
         if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) || type != SOCK_SEQPACKET) _exit(3);
@@ -668,29 +654,6 @@ static void t_more(void)
     close(b);
 }
 
-/* receive up to 4 descriptors with recvmsg: the count, or -1 */
-static int recv_fds(int s, char *data, size_t dlen, int *fds, size_t clen, int *mflags)
-{
-    char cbuf[CMSG_SPACE(4 * sizeof(int))];
-    struct iovec v = { data, dlen };
-    struct msghdr m = { 0 };
-    m.msg_iov = &v;
-    m.msg_iovlen = 1;
-    m.msg_control = clen ? cbuf : 0;
-    m.msg_controllen = clen;
-    long r = recvmsg(s, &m, 0);
-    if (r < 0) return -1;
-    *mflags = m.msg_flags;
-    int n = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-        if (c->cmsg_type == SCM_RIGHTS) {
-            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            memcpy(fds + n, CMSG_DATA(c), k * sizeof(int));
-            n += k;
-        }
-    return (int)r * 100 + n;
-}
-
 static void t_edges(void)
 {
     int sv[2], p[2], fds[4], mf;
@@ -701,7 +664,7 @@ static void t_edges(void)
     send(sv[0], "ab", 2, 0);
     send_fd(sv[0], p[0], "cd");
     send(sv[0], "ef", 2, 0);
-    int r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(4 * sizeof(int)), &mf);
+    int r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(4 * sizeof(int)), &mf, 0);
     CHECK(r == 401 && !memcmp(buf, "abcd", 4), "a stream read takes the bytes up to a message with files, and the files");
     if (r % 100 == 1) close(fds[0]);
     CHECK(recv(sv[1], buf, sizeof(buf), 0) == 2, "the bytes after it come with the next read");
@@ -718,25 +681,13 @@ static void t_edges(void)
     int peeked;
     memcpy(&peeked, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
     close(peeked);
-    r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(4 * sizeof(int)), &mf);
+    r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_SPACE(4 * sizeof(int)), &mf, 0);
     CHECK(r == 101, "and they are still there for the read");
     if (r % 100 == 1) close(fds[0]);
     /* two files, room for one: the second is closed, MSG_CTRUNC */
-    char c2[CMSG_SPACE(2 * sizeof(int))];
-    struct iovec v2 = { "h", 1 };
-    struct msghdr m2 = { 0 };
-    m2.msg_iov = &v2;
-    m2.msg_iovlen = 1;
-    m2.msg_control = c2;
-    m2.msg_controllen = sizeof(c2);
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&m2);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
     int two[2] = { p[0], p[1] };
-    memcpy(CMSG_DATA(cm), two, sizeof(two));
-    CHECK(sendmsg(sv[0], &m2, 0) == 1, "send two files");
-    r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_LEN(sizeof(int)), &mf);
+    CHECK(send_fds(sv[0], two, 2, "h") == 1, "send two files");
+    r = recv_fds(sv[1], buf, sizeof(buf), fds, CMSG_LEN(sizeof(int)), &mf, 0);
     CHECK(r == 101 && (mf & MSG_CTRUNC), "room for one: one arrives, MSG_CTRUNC");
     for (int i = 0; r > 0 && i < r % 100; i++) close(fds[i]);
     /* files in a queue that is closed unread are closed */

@@ -282,6 +282,15 @@ static long do_rw(proc_t *p, uint64_t nr, uint64_t a[6], int write, int vec, int
     if (!f) return -EBADF;
     uint64_t pos = positional ? a[3] : 0, *offp = positional ? &pos : 0;
     if (f->sock) return positional ? -ESPIPE : sock_rw(p, f, nr, a, write, vec);
+    /* a pipe, and one piece within one page (the common case): no loop and no bounce buffer (one
+     * page is one file_write, so a write of up to PIPE_BUF stays whole); otherwise the loop below */
+    if (f->pipe && !vec && !positional && !p->io_done && a[2] - 1 < PAGE - (a[1] & (PAGE - 1))) {
+        uint8_t *u = user_ptr(p, a[1], !write);
+        if (!u) return -EFAULT;
+        long r = write ? file_write(f, u, a[2], 0) : file_read(f, u, a[2], 0);
+        if (r == VFS_WOULD_BLOCK) return block_on(p, f, nr, a);
+        return write ? fd_epipe(p, r) : r;
+    }
     if (positional && (int64_t)pos < 0) return -EINVAL;
     /* job control: a background group reading its controlling tty (or writing it under TOSTOP);
      * not through /dev/console, as in Linux, and only when the call starts */
